@@ -1,0 +1,91 @@
+// Mapping: the field definitions of one index, as Elasticsearch's "mappings" describe them, plus
+// the stable Xapian layout (term prefix, value slot) each field was given when it first appeared.
+//
+// A Mapping is a value type. The engine keeps the current one as shared_ptr<const Mapping> and
+// replaces it copy-on-write under the index's lock, so readers never see one change underneath them.
+// See docs/storage-format.md for the term-prefix and value-slot layout.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "index/json.h"
+#include "index/status.h"
+
+namespace quarry::index {
+
+enum class FieldType { kText, kKeyword, kLong, kInteger, kShort, kByte, kDouble, kFloat, kDate, kBoolean, kObject };
+enum class IndexOptions { kDocs, kFreqs, kPositions, kOffsets };
+enum class DynamicMode { kTrue, kFalse, kStrict };
+
+const char* field_type_name(FieldType t);
+std::optional<FieldType> parse_field_type(std::string_view name);
+bool is_numeric(FieldType t);
+
+struct FieldMapping {
+  std::string path;            // full dotted path: "author.playtime_forever", "app_name.keyword"
+  FieldType type = FieldType::kText;
+  std::string prefix;          // Xapian term prefix, e.g. "XF7:"; never changes once given
+  int slot = -1;               // Xapian value slot (keyword, numeric, date, boolean), -1 if none
+  // Parameters (only the ones that apply to `type` are meaningful / serialised):
+  int ignore_above = -1;                       // keyword: longer values are not indexed
+  std::string format;                          // date: e.g. "strict_date_optional_time||epoch_millis"
+  IndexOptions index_options = IndexOptions::kPositions;  // text
+  std::string analyzer;                        // text: empty = "standard"
+  std::string search_analyzer;                 // text: empty = analyzer
+  bool index = true;                           // false: not searchable (still in _source)
+  bool doc_values = true;
+  std::optional<std::string> null_value;       // raw JSON of null_value if given
+  bool coerce = true;                          // numeric: accept "12" strings
+  std::vector<std::string> multi_fields;       // names of sub-fields (paths are path + "." + name)
+  std::string parent_multi_field;              // for a sub-field: the path of its parent field
+  // Object: dynamic override for this object's subtree (unset = inherit).
+  std::optional<DynamicMode> dynamic;
+};
+
+class Mapping {
+ public:
+  // Builds a mapping from an Elasticsearch "mappings" object ({"properties":{...},"dynamic":...}).
+  // Assigns fresh prefixes/slots. Errors: kMapperParsing for unknown types / bad parameters.
+  static Result<Mapping> from_es_json(const json::Value& mappings);
+
+  // PUT _mapping: adds new fields and accepts identical redefinitions. Changing the type or an
+  // immutable parameter of an existing field -> kInvalidArgument ("mapper [x] cannot be changed
+  // from type [long] to [text]"). On error the mapping is unchanged.
+  Status merge_es_json(const json::Value& mappings);
+
+  // Adds one field discovered by dynamic mapping (already validated). Assigns prefix/slot.
+  void add_field(FieldMapping field);
+
+  // The Elasticsearch view: {"dynamic":..., "properties":{ nested objects ... }} (only
+  // non-default parameters, as Elasticsearch prints them).
+  void write_es_json(json::Writer& w) const;
+
+  // The persisted view (includes prefixes and slots, so they survive restarts).
+  void write_meta_json(json::Writer& w) const;
+  static Result<Mapping> from_meta_json(const json::Value& meta);
+
+  const FieldMapping* find(std::string_view path) const;
+  const std::map<std::string, FieldMapping, std::less<>>& fields() const { return fields_; }
+  DynamicMode dynamic() const { return dynamic_; }
+  // The effective dynamic mode at an object path ("" = root), honouring per-object overrides.
+  DynamicMode dynamic_at(std::string_view object_path) const;
+  bool date_detection() const { return date_detection_; }
+  bool numeric_detection() const { return numeric_detection_; }
+  bool source_enabled() const { return source_enabled_; }
+
+ private:
+  FieldMapping& insert(FieldMapping f);  // assigns prefix/slot if unset
+
+  std::map<std::string, FieldMapping, std::less<>> fields_;  // objects included, type kObject
+  DynamicMode dynamic_ = DynamicMode::kTrue;
+  bool date_detection_ = true;
+  bool numeric_detection_ = false;
+  bool source_enabled_ = true;
+  int next_prefix_ = 0;  // prefixes are "X" + number + ":" so they never collide
+  int next_slot_ = 10;   // slots below 10 are reserved for the engine (see storage-format.md)
+};
+
+}  // namespace quarry::index

@@ -1,0 +1,332 @@
+#include "cluster/node.h"
+
+#include <boost/asio/post.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+
+#include "query/query_parser.h"
+#include "query/to_xapian.h"
+
+namespace quarry::cluster {
+
+namespace {
+
+Result<std::string> load_or_make_cluster_uuid(const std::string& data_dir, index::Catalog& catalog) {
+  std::string path = data_dir + "/cluster_uuid";
+  auto existing = index::read_file(path);
+  if (existing.ok() && !existing->empty()) return *existing;
+  std::string uuid = catalog.new_uuid();
+  QUARRY_RETURN_IF_ERROR(index::write_file_atomically(path, uuid));
+  return uuid;
+}
+
+std::string default_node_name() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == 0) return "quarry-node";
+  return std::string("quarry-") + host;
+}
+
+}  // namespace
+
+Node::Node(NodeOptions options)
+    : options_(std::move(options)),
+      catalog_(options_.data_dir),
+      ingest_(options_.redis, options_.limits) {
+  node_name_ = options_.node_name.empty() ? default_node_name() : options_.node_name;
+}
+
+Node::~Node() { stop(); }
+
+Status Node::start() {
+  QUARRY_RETURN_IF_ERROR(catalog_.load());
+  auto uuid = load_or_make_cluster_uuid(options_.data_dir, catalog_);
+  if (!uuid.ok()) return uuid.status();
+  cluster_uuid_ = *uuid;
+  search_pool_ = std::make_unique<boost::asio::thread_pool>(std::max(1, options_.search_threads));
+  for (const auto& idx : catalog_.all()) QUARRY_RETURN_IF_ERROR(attach(idx));
+  return Status::Ok();
+}
+
+void Node::stop() {
+  ingest_.stop_all();
+  if (search_pool_) {
+    search_pool_->join();
+    search_pool_.reset();
+  }
+}
+
+Status Node::attach(const std::shared_ptr<index::IndexService>& index) { return ingest_.attach(index); }
+
+Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::string& name,
+                                                                const json::Value* body) {
+  QUARRY_RETURN_IF_ERROR(index::validate_index_name(name));
+  index::IndexMetadata meta;
+  meta.name = name;
+  meta.uuid = catalog_.new_uuid();
+  meta.creation_date_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+  if (body && !body->IsNull()) {
+    if (!body->IsObject()) return Status::Parsing("request body must be a JSON object");
+    for (auto it = body->MemberBegin(); it != body->MemberEnd(); ++it) {
+      std::string key(json::view(it->name));
+      const json::Value& v = it->value;
+      if (key == "settings") {
+        QUARRY_RETURN_IF_ERROR(index::parse_index_settings(v, &meta.settings, /*creating=*/true));
+      } else if (key == "mappings") {
+        if (!v.IsObject()) return Status::MapperParsing("Failed to parse mapping: [mappings] must be an object");
+        auto mapping = index::Mapping::from_es_json(v);
+        if (!mapping.ok()) return mapping.status();
+        meta.mapping = std::make_shared<index::Mapping>(std::move(mapping).value());
+      } else if (key == "aliases") {
+        if (!v.IsObject()) return Status::Parsing("[aliases] must be an object");
+        for (auto a = v.MemberBegin(); a != v.MemberEnd(); ++a) {
+          index::AliasMetadata am;
+          am.name = json::view(a->name);
+          if (am.name == name) {
+            return Status::InvalidArgument("alias name [" + am.name + "] self-conflicts with index name");
+          }
+          const json::Value& av = a->value;
+          if (av.IsObject()) {
+            if (av.HasMember("filter")) am.filter_json = json::to_string(av["filter"]);
+            if (av.HasMember("routing") && av["routing"].IsString()) am.index_routing = am.search_routing = json::view(av["routing"]);
+            if (av.HasMember("index_routing") && av["index_routing"].IsString()) am.index_routing = json::view(av["index_routing"]);
+            if (av.HasMember("search_routing") && av["search_routing"].IsString()) am.search_routing = json::view(av["search_routing"]);
+            if (av.HasMember("is_write_index") && av["is_write_index"].IsBool()) am.is_write_index = av["is_write_index"].GetBool();
+            if (av.HasMember("is_hidden") && av["is_hidden"].IsBool()) am.is_hidden = av["is_hidden"].GetBool();
+          }
+          meta.aliases[am.name] = am;
+        }
+      } else {
+        return Status::Parsing("unknown key [" + key + "] for create index");
+      }
+    }
+  }
+  std::lock_guard lock(create_mu_);
+  if (catalog_.find(name)) {
+    auto existing = catalog_.find(name);
+    return Status::AlreadyExists("index [" + name + "/" + existing->uuid() + "] already exists")
+        .with("index", name)
+        .with("index_uuid", existing->uuid());
+  }
+  int shards = meta.settings.number_of_shards;
+  QUARRY_RETURN_IF_ERROR(ingest_.reset_streams(name, shards));
+  auto created = catalog_.create(std::move(meta));
+  if (!created.ok()) return created.status();
+  Status st = attach(*created);
+  if (!st.ok()) {
+    (void)catalog_.detach(name);
+    index::Catalog::destroy_files(**created);
+    return st;
+  }
+  return created;
+}
+
+Status Node::delete_index(const std::string& name) {
+  std::lock_guard lock(create_mu_);
+  auto detached = catalog_.detach(name);
+  if (!detached.ok()) return detached.status();
+  ingest_.detach(name, /*drain=*/false, /*delete_streams=*/true);
+  for (int s = 0; s < (*detached)->num_shards(); ++s) (*detached)->shard(s).close_writer();
+  index::Catalog::destroy_files(**detached);
+  return Status::Ok();
+}
+
+Status Node::refresh(const std::vector<std::shared_ptr<index::IndexService>>& indices) {
+  for (const auto& idx : indices) QUARRY_RETURN_IF_ERROR(ingest_.refresh(idx->name()));
+  return Status::Ok();
+}
+
+void Node::bulk(std::vector<ingest::BulkItem>& items, std::vector<ingest::BulkItemResult>& results,
+                ingest::RefreshPolicy refresh, bool auto_create) {
+  results.assign(items.size(), {});
+  // Group by target index, keeping each group's positions.
+  std::map<std::string, std::vector<size_t>> groups;
+  std::map<std::string, std::shared_ptr<index::IndexService>> targets;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto& item = items[i];
+    results[i].action = item.action;
+    results[i].index = item.index;
+    results[i].id = item.id;
+    auto target = catalog_.resolve_write(item.index);
+    if (!target.ok() && target.status().code() == Code::kIndexNotFound && auto_create && !item.require_alias) {
+      auto created = create_index(item.index, nullptr);
+      if (created.ok()) target = *created;
+      else if (created.status().code() == Code::kAlreadyExists) target = catalog_.resolve_write(item.index);
+      else target = created.status();
+    }
+    if (!target.ok()) {
+      results[i].error = target.status();
+      continue;
+    }
+    if (item.require_alias && catalog_.find(item.index)) {
+      results[i].error = Status::IndexNotFound(item.index);
+      results[i].error = Status(Code::kIndexNotFound, "no such index [" + item.index +
+                                                          "] and [require_alias] request flag is [true] and [" +
+                                                          item.index + "] is not an alias")
+                             .with("index", item.index);
+      continue;
+    }
+    const auto& name = (*target)->name();
+    targets[name] = *target;
+    groups[name].push_back(i);
+  }
+  for (auto& [name, positions] : groups) {
+    std::vector<ingest::BulkItem> group_items;
+    group_items.reserve(positions.size());
+    for (size_t p : positions) group_items.push_back(std::move(items[p]));
+    std::vector<ingest::BulkItemResult> group_results;
+    ingest_.write(*targets[name], group_items, group_results, refresh);
+    for (size_t k = 0; k < positions.size(); ++k) {
+      items[positions[k]] = std::move(group_items[k]);
+      results[positions[k]] = std::move(group_results[k]);
+    }
+  }
+}
+
+Result<GetResult> Node::get(const std::string& index_or_alias, const std::string& id,
+                            const std::string& routing) {
+  auto target = catalog_.resolve_write(index_or_alias);
+  if (!target.ok()) {
+    if (target.status().code() == Code::kInvalidArgument) {
+      return Status::InvalidArgument("alias [" + index_or_alias +
+                                     "] has more than one index associated with it, can't execute a single index op");
+    }
+    return target.status();
+  }
+  GetResult out;
+  out.index = (*target)->name();
+  auto doc = ingest_.get(**target, id, routing);
+  if (!doc.ok()) return doc.status();
+  if (doc->has_value()) {
+    out.found = true;
+    out.doc = std::move(**doc);
+  }
+  return out;
+}
+
+Result<SearchResult> Node::search(const std::vector<index::ResolvedIndex>& indices,
+                                  const query::SearchRequest& request) {
+  auto started = std::chrono::steady_clock::now();
+  SearchResult out;
+  if (request.from < 0) return Status::InvalidArgument("[from] parameter cannot be negative, found [" + std::to_string(request.from) + "]");
+  if (request.size < 0) return Status::InvalidArgument("[size] parameter cannot be negative, found [" + std::to_string(request.size) + "]");
+  for (const auto& r : indices) {
+    int window = r.index->metadata().settings.max_result_window;
+    if (request.from + request.size > window) {
+      return Status::InvalidArgument(
+          "Result window is too large, from + size must be less than or equal to: [" + std::to_string(window) +
+          "] but was [" + std::to_string(request.from + request.size) +
+          "]. See the scroll api for a more efficient way to request large data sets. This limit can be set by "
+          "changing the [index.max_result_window] index level setting.");
+    }
+  }
+  // Build each index's Xapian query once (mappings differ per index).
+  struct ShardTask {
+    size_t index_pos;
+    int shard;
+    Xapian::Query query;
+  };
+  std::vector<ShardTask> tasks;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    auto mapping = indices[i].index->mapping();
+    auto q = query::to_xapian(*request.query, *mapping);
+    if (!q.ok()) return q.status();
+    Xapian::Query final_query = *q;
+    // Filtered aliases: the hits must match one of the filters of the aliases used.
+    const auto& via = indices[i].via_aliases;
+    if (!via.empty()) {
+      auto meta = indices[i].index->metadata();
+      std::vector<Xapian::Query> filters;
+      bool unfiltered = false;
+      for (const auto& alias : via) {
+        auto it = meta.aliases.find(alias);
+        if (it == meta.aliases.end() || it->second.filter_json.empty()) {
+          unfiltered = true;
+          continue;
+        }
+        json::Document fdoc;
+        QUARRY_RETURN_IF_ERROR(json::parse(it->second.filter_json, fdoc));
+        auto fnode = query::parse_query(fdoc);
+        if (!fnode.ok()) return fnode.status();
+        auto fq = query::to_xapian(**fnode, *mapping);
+        if (!fq.ok()) return fq.status();
+        filters.push_back(*fq);
+      }
+      if (!unfiltered && !filters.empty()) {
+        final_query = Xapian::Query(Xapian::Query::OP_FILTER, final_query,
+                                    Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
+      }
+    }
+    for (int s = 0; s < indices[i].index->num_shards(); ++s) tasks.push_back({i, s, final_query});
+  }
+  out.shards_total = static_cast<int>(tasks.size());
+  int top_n = request.from + request.size;
+
+  // Query phase on every shard in parallel.
+  std::vector<std::promise<Result<query::ShardResult>>> promises(tasks.size());
+  std::vector<std::future<Result<query::ShardResult>>> futures;
+  for (auto& p : promises) futures.push_back(p.get_future());
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    boost::asio::post(*search_pool_, [&, t] {
+      auto& task = tasks[t];
+      try {
+        promises[t].set_value(query::search_shard(indices[task.index_pos].index->shard(task.shard), task.query,
+                                                  top_n, request.track_total_hits));
+      } catch (const std::exception& e) {
+        promises[t].set_value(Status::Internal(std::string("search failed: ") + e.what()));
+      }
+    });
+  }
+  struct Ranked {
+    double score;
+    size_t task;
+    query::ShardHit hit;
+  };
+  // Wait for every shard before looking at any answer: the tasks reference this frame.
+  std::vector<Result<query::ShardResult>> answers;
+  for (auto& f : futures) answers.push_back(f.get());
+  std::vector<Ranked> ranked;
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    auto& r = answers[t];
+    if (!r.ok()) return r.status();
+    out.shards_successful++;
+    out.total += r->total;
+    out.total_exact &= r->total_exact;
+    for (auto& h : r->hits) ranked.push_back({h.score, t, std::move(h)});
+  }
+  // Reduce: best score first; ties by shard order then document order (stable across runs).
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.task != b.task) return a.task < b.task;
+    return a.hit.docid < b.hit.docid;
+  });
+  if (request.track_total_hits >= 0 && out.total > static_cast<uint64_t>(request.track_total_hits)) {
+    out.total = request.track_total_hits;
+    out.total_exact = false;
+  }
+  out.max_score = ranked.empty() ? 0 : ranked.front().score;
+  // Fetch phase for the final page only.
+  size_t begin = std::min<size_t>(request.from, ranked.size());
+  size_t end = std::min<size_t>(begin + request.size, ranked.size());
+  std::map<size_t, std::vector<query::ShardHit*>> by_task;
+  for (size_t i = begin; i < end; ++i) by_task[ranked[i].task].push_back(&ranked[i].hit);
+  for (auto& [t, hits] : by_task) {
+    QUARRY_RETURN_IF_ERROR(query::fetch_hits(indices[tasks[t].index_pos].index->shard(tasks[t].shard), hits));
+  }
+  for (size_t i = begin; i < end; ++i) {
+    SearchHit h;
+    h.index = indices[tasks[ranked[i].task].index_pos].index->name();
+    h.id = std::move(ranked[i].hit.id);
+    h.score = ranked[i].score;
+    h.source = std::move(ranked[i].hit.source);
+    h.meta = ranked[i].hit.meta;
+    out.hits.push_back(std::move(h));
+  }
+  out.took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+}  // namespace quarry::cluster

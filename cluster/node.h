@@ -1,0 +1,106 @@
+// Node: one quarryd's engine, composed once by main() and passed by reference to the HTTP
+// handlers: the catalog of indices, the ingest service (Redis-buffered write path) and the
+// coordinator of searches over the shards (local shards only for now; remote ones slot in here).
+//
+// Thread-safety: every method may be called from any thread. start() and stop() bracket its use.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "index/catalog.h"
+#include "ingest/bulk_request.h"
+#include "ingest/ingest_service.h"
+#include "query/search_request.h"
+#include "query/shard_search.h"
+
+namespace quarry::cluster {
+
+struct NodeOptions {
+  std::string data_dir = "data";
+  ingest::RedisAddress redis;
+  ingest::IngestLimits limits;
+  int search_threads = 2;
+  std::string node_name;      // default: "quarry-" + host name
+  std::string cluster_name = "quarry";
+};
+
+struct SearchHit {
+  std::string index;
+  std::string id;
+  double score = 0;
+  std::string source;
+  index::DocMeta meta;
+};
+
+struct SearchResult {
+  std::vector<SearchHit> hits;
+  uint64_t total = 0;
+  bool total_exact = true;
+  double max_score = 0;
+  int shards_total = 0;
+  int shards_successful = 0;
+  int64_t took_ms = 0;
+};
+
+struct GetResult {
+  std::string index;       // concrete index name
+  bool found = false;
+  index::StoredDocument doc;
+};
+
+class Node {
+ public:
+  explicit Node(NodeOptions options);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Loads the catalog and recovers every index from its stream. Errors: kIOError, kUnavailable.
+  Status start();
+  // Drains and stops every applier (everything acknowledged is committed to Xapian).
+  void stop();
+
+  const NodeOptions& options() const { return options_; }
+  const std::string& cluster_uuid() const { return cluster_uuid_; }
+  const std::string& node_name() const { return node_name_; }
+  index::Catalog& catalog() { return catalog_; }
+  ingest::IngestService& ingest() { return ingest_; }
+
+  // ---- index administration ----
+  // body: {"settings":..,"mappings":..,"aliases":..} or null. Errors: kInvalidIndexName,
+  // kAlreadyExists, kMapperParsing, kInvalidArgument.
+  Result<std::shared_ptr<index::IndexService>> create_index(const std::string& name, const json::Value* body);
+  // Deletes concrete indices (after resolution). Errors: kIndexNotFound.
+  Status delete_index(const std::string& name);
+  Status refresh(const std::vector<std::shared_ptr<index::IndexService>>& indices);
+
+  // ---- documents ----
+  // Resolves each item's index (alias -> write index; auto-creates missing indices when
+  // auto_create), then writes. results[i] answers items[i].
+  void bulk(std::vector<ingest::BulkItem>& items, std::vector<ingest::BulkItemResult>& results,
+            ingest::RefreshPolicy refresh, bool auto_create = true);
+  // Realtime get. Errors: kIndexNotFound.
+  Result<GetResult> get(const std::string& index_or_alias, const std::string& id, const std::string& routing);
+
+  // ---- search ----
+  Result<SearchResult> search(const std::vector<index::ResolvedIndex>& indices,
+                              const query::SearchRequest& request);
+
+ private:
+  Status attach(const std::shared_ptr<index::IndexService>& index);
+
+  NodeOptions options_;
+  std::string cluster_uuid_;
+  std::string node_name_;
+  index::Catalog catalog_;
+  ingest::IngestService ingest_;
+  std::mutex create_mu_;  // serialises index creation and deletion
+  std::unique_ptr<boost::asio::thread_pool> search_pool_;
+};
+
+}  // namespace quarry::cluster

@@ -1,0 +1,247 @@
+#include "index/index_metadata.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace quarry::index {
+
+namespace {
+
+// Flattens {"index":{"number_of_shards":1}} and {"number_of_shards":"1"} alike into
+// "index.number_of_shards" -> "1".
+Status flatten(const json::Value& v, const std::string& prefix, std::map<std::string, std::string>* out) {
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    std::string key = prefix.empty() ? std::string(json::view(it->name))
+                                     : prefix + "." + std::string(json::view(it->name));
+    const auto& val = it->value;
+    if (val.IsObject()) {
+      QUARRY_RETURN_IF_ERROR(flatten(val, key, out));
+    } else if (val.IsString()) {
+      (*out)[key] = std::string(json::view(val));
+    } else if (val.IsNull()) {
+      out->erase(key);
+    } else if (val.IsArray()) {
+      std::string joined;
+      for (const auto& e : val.GetArray()) {
+        if (!joined.empty()) joined += ",";
+        joined += e.IsString() ? std::string(json::view(e)) : json::to_string(e);
+      }
+      (*out)[key] = joined;
+    } else {
+      (*out)[key] = json::to_string(val);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<int> parse_int_setting(const std::string& key, const std::string& value, int min) {
+  try {
+    size_t used = 0;
+    long long v = std::stoll(value, &used);
+    if (used != value.size()) throw std::invalid_argument(value);
+    if (v < min) {
+      return Status::InvalidArgument("Failed to parse value [" + value + "] for setting [" + key +
+                                     "] must be >= " + std::to_string(min));
+    }
+    return static_cast<int>(v);
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("Failed to parse value [" + value + "] for setting [" + key + "]");
+  }
+}
+
+}  // namespace
+
+Result<int64_t> parse_time_value(std::string_view text, std::string_view setting_name) {
+  std::string t(text);
+  if (t == "-1") return int64_t(-1);
+  static const std::pair<const char*, int64_t> kUnits[] = {
+      {"nanos", 0}, {"micros", 0}, {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}};
+  for (const auto& [suffix, factor] : kUnits) {
+    size_t n = std::strlen(suffix);
+    if (t.size() > n && t.compare(t.size() - n, n, suffix) == 0) {
+      std::string num = t.substr(0, t.size() - n);
+      try {
+        size_t used = 0;
+        double v = std::stod(num, &used);
+        if (used != num.size() || v < 0) break;
+        return static_cast<int64_t>(v * factor);
+      } catch (const std::exception&) {
+        break;
+      }
+    }
+  }
+  return Status::InvalidArgument("failed to parse setting [" + std::string(setting_name) +
+                                 "] with value [" + t +
+                                 "] as a time value: unit is missing or unrecognized");
+}
+
+Status parse_index_settings(const json::Value& settings, IndexSettings* out, bool creating) {
+  if (!settings.IsObject()) return Status::InvalidArgument("settings must be an object");
+  std::map<std::string, std::string> flat;
+  QUARRY_RETURN_IF_ERROR(flatten(settings, "", &flat));
+  IndexSettings next = *out;
+  for (auto& [raw_key, value] : flat) {
+    std::string key = raw_key.rfind("index.", 0) == 0 ? raw_key : "index." + raw_key;
+    if (key == "index.number_of_shards") {
+      if (!creating) {
+        return Status::InvalidArgument(
+            "Can't update non dynamic settings [[index.number_of_shards]] for open indices");
+      }
+      auto v = parse_int_setting(key, value, 1);
+      if (!v.ok()) return v.status();
+      if (*v > 1024) {
+        return Status::InvalidArgument("Failed to parse value [" + value +
+                                       "] for setting [index.number_of_shards] must be <= 1024");
+      }
+      next.number_of_shards = *v;
+    } else if (key == "index.number_of_replicas") {
+      auto v = parse_int_setting(key, value, 0);
+      if (!v.ok()) return v.status();
+      next.number_of_replicas = *v;
+    } else if (key == "index.refresh_interval") {
+      auto v = parse_time_value(value, key);
+      if (!v.ok()) return v.status();
+      next.refresh_interval_ms = *v;
+    } else if (key == "index.max_result_window") {
+      auto v = parse_int_setting(key, value, 1);
+      if (!v.ok()) return v.status();
+      next.max_result_window = *v;
+    } else if (key == "index.uuid" || key == "index.creation_date" || key == "index.provided_name" ||
+               key.rfind("index.version.", 0) == 0) {
+      // Private settings that Elasticsearch sets itself.
+      return Status::InvalidArgument("private index setting [" + key + "] can not be set explicitly");
+    }
+    // Other index.* settings (analysis, blocks, ...) are kept and echoed; later work reads them.
+    next.flat[key] = value;
+  }
+  *out = std::move(next);
+  return Status::Ok();
+}
+
+Status validate_index_name(std::string_view name) {
+  std::string n(name);
+  auto bad = [&](const std::string& why) {
+    return Status(Code::kInvalidIndexName, "Invalid index name [" + n + "], " + why)
+        .with("index", n)
+        .with("index_uuid", "_na_");
+  };
+  if (n.empty()) return bad("must not be empty");
+  for (char c : n) {
+    if (c >= 'A' && c <= 'Z') return bad("must be lowercase");
+  }
+  static const char kInvalid[] = "\\/*?\"<>| ,#";
+  for (char c : n) {
+    if (std::strchr(kInvalid, c) && c != '\0') {
+      return bad("must not contain the following characters [ , \", *, \\, <, |, ,, >, /, ?]");
+    }
+  }
+  if (n.find(':') != std::string::npos) return bad("must not contain ':'");
+  if (n[0] == '-' || n[0] == '_' || n[0] == '+') return bad("must not start with '_', '-', or '+'");
+  if (n == "." || n == "..") return bad("must not be '.' or '..'");
+  if (n.size() > 255) return bad("index name is too long, (" + std::to_string(n.size()) + " > 255)");
+  return Status::Ok();
+}
+
+void IndexMetadata::write_meta_json(json::Writer& w) const {
+  w.StartObject();
+  w.Key("name"); w.String(name.c_str());
+  w.Key("uuid"); w.String(uuid.c_str());
+  w.Key("creation_date"); w.Int64(creation_date_ms);
+  w.Key("closed"); w.Bool(closed);
+  w.Key("number_of_shards"); w.Int(settings.number_of_shards);
+  w.Key("number_of_replicas"); w.Int(settings.number_of_replicas);
+  w.Key("refresh_interval_ms"); w.Int64(settings.refresh_interval_ms);
+  w.Key("max_result_window"); w.Int(settings.max_result_window);
+  w.Key("settings");
+  w.StartObject();
+  for (const auto& [k, v] : settings.flat) {
+    w.Key(k.c_str());
+    w.String(v.c_str());
+  }
+  w.EndObject();
+  w.Key("mapping");
+  mapping->write_meta_json(w);
+  w.Key("aliases");
+  w.StartArray();
+  for (const auto& [n, a] : aliases) {
+    w.StartObject();
+    w.Key("name"); w.String(a.name.c_str());
+    w.Key("filter"); w.String(a.filter_json.c_str());
+    w.Key("index_routing"); w.String(a.index_routing.c_str());
+    w.Key("search_routing"); w.String(a.search_routing.c_str());
+    if (a.is_write_index) { w.Key("is_write_index"); w.Bool(*a.is_write_index); }
+    if (a.is_hidden) { w.Key("is_hidden"); w.Bool(*a.is_hidden); }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+Result<IndexMetadata> IndexMetadata::from_meta_json(const json::Value& v) {
+  if (!v.IsObject() || !v.HasMember("name") || !v.HasMember("mapping")) {
+    return Status::Corruption("index metadata is incomplete");
+  }
+  IndexMetadata m;
+  m.name = json::view(v["name"]);
+  m.uuid = json::view(v["uuid"]);
+  m.creation_date_ms = v["creation_date"].GetInt64();
+  m.closed = v.HasMember("closed") && v["closed"].GetBool();
+  m.settings.number_of_shards = v["number_of_shards"].GetInt();
+  m.settings.number_of_replicas = v["number_of_replicas"].GetInt();
+  m.settings.refresh_interval_ms = v["refresh_interval_ms"].GetInt64();
+  m.settings.max_result_window = v["max_result_window"].GetInt();
+  for (auto it = v["settings"].MemberBegin(); it != v["settings"].MemberEnd(); ++it) {
+    m.settings.flat[std::string(json::view(it->name))] = std::string(json::view(it->value));
+  }
+  auto mapping = Mapping::from_meta_json(v["mapping"]);
+  if (!mapping.ok()) return mapping.status();
+  m.mapping = std::make_shared<Mapping>(std::move(mapping).value());
+  for (const auto& a : v["aliases"].GetArray()) {
+    AliasMetadata am;
+    am.name = json::view(a["name"]);
+    am.filter_json = json::view(a["filter"]);
+    am.index_routing = json::view(a["index_routing"]);
+    am.search_routing = json::view(a["search_routing"]);
+    if (a.HasMember("is_write_index")) am.is_write_index = a["is_write_index"].GetBool();
+    if (a.HasMember("is_hidden")) am.is_hidden = a["is_hidden"].GetBool();
+    m.aliases[am.name] = am;
+  }
+  return m;
+}
+
+Status write_file_atomically(const std::string& path, std::string_view contents) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IOError("cannot write " + tmp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return Status::IOError("cannot write " + tmp + ": " + std::strerror(errno));
+    }
+    done += n;
+  }
+  ::fsync(fd);
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::IOError("cannot rename " + tmp + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace quarry::index

@@ -1,0 +1,187 @@
+#include "ingest/shard_applier.h"
+
+#include <chrono>
+#include <iostream>
+
+#include "index/document_mapper.h"
+#include "index/stored_document.h"
+#include "ingest/stream_log.h"
+#include "ingest/write_op.h"
+
+namespace quarry::ingest {
+
+namespace {
+constexpr int kReadCount = 64;            // stream entries per XREADGROUP
+constexpr int64_t kMaxUncommittedOps = 50000;  // commit at least this often, whatever the interval
+constexpr int kIdleBlockMs = 1000;
+}  // namespace
+
+ShardApplier::ShardApplier(std::shared_ptr<index::IndexService> index, int shard, RedisAddress redis,
+                           ShardPrimary* primary)
+    : index_(std::move(index)),
+      shard_(shard),
+      primary_(primary),
+      stream_(stream_key(index_->name(), shard)),
+      redis_(std::move(redis), 5000) {
+  auto& s = index_->shard(shard_);
+  applied_position_ = s.committed_position();
+  applied_max_seq_ = s.committed_max_seq_no();
+  visible_seq_ = applied_max_seq_;
+}
+
+ShardApplier::~ShardApplier() { stop(false); }
+
+Status ShardApplier::prepare() {
+  if (prepared_) return Status::Ok();
+  QUARRY_RETURN_IF_ERROR(stream_prepare_group(redis_, stream_, group_, applied_position_));
+  prepared_ = true;
+  return Status::Ok();
+}
+
+Result<int> ShardApplier::apply_round(int block_ms) {
+  QUARRY_RETURN_IF_ERROR(prepare());
+  redis_.set_timeout_ms(block_ms + 5000);
+  auto entries = stream_read_group(redis_, stream_, group_, "applier", kReadCount, block_ms);
+  if (!entries.ok()) {
+    prepared_ = false;  // after a reconnect the group may need creating again
+    return entries.status();
+  }
+  if (entries->empty()) return 0;
+  auto mapping = index_->mapping();
+  auto& shard = index_->shard(shard_);
+  std::vector<WriteOp> ops;
+  for (auto& entry : *entries) {
+    unacked_.push_back(entry.id);
+    // Entries at or before the committed position were applied before a crash: skip them.
+    if (compare_stream_ids(entry.id, applied_position_) <= 0) continue;
+    Status st = decode_batch(entry.blob, &ops);
+    if (!st.ok()) {
+      std::cerr << "quarryd: skipping corrupt stream entry " << entry.id << " of " << stream_ << ": "
+                << st.message() << "\n";
+      applied_position_ = entry.id;
+      continue;
+    }
+    try {
+      for (auto& op : ops) {
+        if (op.kind == OpKind::kDelete) {
+          shard.remove(op.id);
+        } else {
+          Xapian::Document doc;
+          json::Document source;
+          source.Parse(op.source.data(), op.source.size());
+          if (!source.HasParseError() && source.IsObject()) {
+            (void)index::DocumentMapper::index(*mapping, source, doc);
+          }
+          doc.add_value(index::kSlotSeqNo, Xapian::sortable_serialise(double(op.seq_no)));
+          doc.add_value(index::kSlotVersion, Xapian::sortable_serialise(double(op.version)));
+          doc.set_data(index::encode_stored({op.seq_no, op.version, op.primary_term, op.routing}, op.source));
+          shard.put(op.id, doc);
+        }
+        if (op.seq_no > applied_max_seq_) applied_max_seq_ = op.seq_no;
+        ++uncommitted_ops_;
+      }
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("applying to shard " + shard.path() + ": " + e.get_description());
+    }
+    applied_position_ = entry.id;
+    dirty_ = true;
+  }
+  primary_->note_applied(applied_max_seq_);
+  return static_cast<int>(entries->size());
+}
+
+Status ShardApplier::commit_and_refresh() {
+  auto& shard = index_->shard(shard_);
+  if (dirty_) {
+    QUARRY_RETURN_IF_ERROR(shard.commit(applied_position_, applied_max_seq_));
+    dirty_ = false;
+  }
+  uncommitted_ops_ = 0;
+  last_commit_ = std::chrono::steady_clock::now();
+  shard.refresh();
+  refreshes_.fetch_add(1);
+  primary_->note_refreshed(applied_max_seq_);
+  {
+    std::lock_guard lock(visible_mu_);
+    visible_seq_ = applied_max_seq_;
+  }
+  visible_cv_.notify_all();
+  // The data is durable in Xapian now: acknowledge and trim the stream (best effort: on failure
+  // the entries are skipped by position after a restart).
+  if (!unacked_.empty()) {
+    if (stream_ack(redis_, stream_, group_, unacked_).ok()) unacked_.clear();
+    if (!applied_position_.empty()) (void)stream_trim_below(redis_, stream_, applied_position_);
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> ShardApplier::recover() {
+  for (;;) {
+    auto n = apply_round(1);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+  }
+  QUARRY_RETURN_IF_ERROR(commit_and_refresh());
+  return applied_max_seq_;
+}
+
+void ShardApplier::start() {
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void ShardApplier::stop(bool drain) {
+  if (!thread_.joinable()) return;
+  drain_on_stop_ = drain;
+  stopping_ = true;
+  thread_.join();
+}
+
+void ShardApplier::run() {
+  int backoff_ms = 50;
+  while (!stopping_) {
+    int64_t interval = index_->refresh_interval_ms();
+    auto since = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - last_commit_).count();
+    int block_ms = kIdleBlockMs;
+    if (dirty_ && interval > 0) block_ms = static_cast<int>(std::max<int64_t>(1, interval - since));
+    bool force_pending = force_until_seq_.load() > visible_seq_.load();
+    if (force_pending) block_ms = 1;
+    // Short blocks so stop() is noticed quickly.
+    block_ms = std::min(block_ms, 200);
+    auto n = apply_round(block_ms);
+    if (!n.ok()) {
+      std::cerr << "quarryd: applier of " << stream_ << ": " << n.status().message() << "\n";
+      std::unique_lock lock(visible_mu_);
+      // Back off before reconnecting to Redis; stop() interrupts the wait via stopping_ polling.
+      visible_cv_.wait_for(lock, std::chrono::milliseconds(backoff_ms));
+      backoff_ms = std::min(backoff_ms * 2, 2000);
+      continue;
+    }
+    backoff_ms = 50;
+    since = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - last_commit_).count();
+    bool due = dirty_ && interval > 0 && since >= interval;
+    bool forced = force_until_seq_.load() > visible_seq_.load() && applied_max_seq_ > visible_seq_.load();
+    if (due || forced || uncommitted_ops_ >= kMaxUncommittedOps) {
+      Status st = commit_and_refresh();
+      if (!st.ok()) std::cerr << "quarryd: " << st.message() << "\n";
+    }
+  }
+  if (drain_on_stop_) {
+    for (int rounds = 0; rounds < 100000; ++rounds) {
+      auto n = apply_round(1);
+      if (!n.ok() || *n == 0) break;
+    }
+    Status st = commit_and_refresh();
+    if (!st.ok()) std::cerr << "quarryd: " << st.message() << "\n";
+  }
+}
+
+bool ShardApplier::wait_visible(int64_t seq_no, int timeout_ms) {
+  std::unique_lock lock(visible_mu_);
+  return visible_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                              [&] { return visible_seq_.load() >= seq_no; });
+}
+
+}  // namespace quarry::ingest

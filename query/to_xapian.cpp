@@ -1,0 +1,213 @@
+#include "query/to_xapian.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "index/analysis.h"
+#include "index/dates.h"
+#include "index/document_mapper.h"
+
+namespace quarry::query {
+
+using index::FieldMapping;
+using index::FieldType;
+
+namespace {
+
+Xapian::Query boosted(Xapian::Query q, float boost) {
+  if (boost == 1.0f) return q;
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, boost);
+}
+
+Status type_error(const FieldMapping& f, const std::string& value) {
+  return Status::InvalidArgument("failed to create query: For input string: \"" + value +
+                                 "\" on field [" + f.path + "] of type [" + index::field_type_name(f.type) + "]");
+}
+
+}  // namespace
+
+Result<std::string> exact_term(const FieldMapping& f, const std::string& value) {
+  switch (f.type) {
+    case FieldType::kText:
+    case FieldType::kKeyword:
+      return f.prefix + value;
+    case FieldType::kBoolean:
+      if (value == "true") return f.prefix + "T";
+      if (value == "false") return f.prefix + "F";
+      return Status::InvalidArgument("Can't parse boolean value [" + value +
+                                     "], expected [true] or [false]");
+    case FieldType::kLong:
+    case FieldType::kInteger:
+    case FieldType::kShort:
+    case FieldType::kByte: {
+      double d;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
+      if (ec != std::errc() || p != value.data() + value.size()) return type_error(f, value);
+      if (d != std::floor(d)) return f.prefix + "\x01";  // a fraction never equals a whole number
+      return f.prefix + std::to_string(static_cast<long long>(d));
+    }
+    case FieldType::kDouble:
+    case FieldType::kFloat: {
+      double d;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
+      if (ec != std::errc() || p != value.data() + value.size()) return type_error(f, value);
+      if (f.type == FieldType::kFloat) d = static_cast<float>(d);
+      if (d == std::floor(d) && std::fabs(d) < 9e15) return f.prefix + std::to_string(static_cast<long long>(d));
+      char buf[64];
+      auto r = f.type == FieldType::kFloat ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(d))
+                                           : std::to_chars(buf, buf + sizeof buf, d);
+      return f.prefix + std::string(buf, r.ptr);
+    }
+    case FieldType::kDate: {
+      auto millis = index::parse_date(value, f.format);
+      if (!millis.ok()) return Status::InvalidArgument(millis.status().message());
+      return f.prefix + std::to_string(*millis);
+    }
+    case FieldType::kObject:
+      break;
+  }
+  return Status::InvalidArgument("field [" + f.path + "] of type [object] cannot be queried by value");
+}
+
+Result<Xapian::Query> to_xapian(const QueryNode& node, const index::Mapping& mapping) {
+  switch (node.kind) {
+    case QueryKind::kMatchAll:
+      return boosted(Xapian::Query::MatchAll, node.boost);
+    case QueryKind::kMatchNone:
+      return Xapian::Query::MatchNothing;
+    case QueryKind::kMatch: {
+      const FieldMapping* f = mapping.find(node.field);
+      if (!f || f->type == FieldType::kObject) return Xapian::Query::MatchNothing;
+      if (f->type != FieldType::kText) {
+        auto t = exact_term(*f, node.text);
+        if (!t.ok()) return t.status();
+        return boosted(Xapian::Query(*t), node.boost);
+      }
+      const std::string& analyzer = f->search_analyzer.empty() ? f->analyzer : f->search_analyzer;
+      std::vector<Xapian::Query> terms;
+      for (const auto& tok : index::analyze(analyzer, node.text)) {
+        terms.emplace_back(f->prefix + tok.term, 1, tok.position + 1);
+      }
+      if (terms.empty()) return Xapian::Query::MatchNothing;
+      auto op = node.operator_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
+      return boosted(Xapian::Query(op, terms.begin(), terms.end()), node.boost);
+    }
+    case QueryKind::kTerm: {
+      const FieldMapping* f = mapping.find(node.field);
+      if (node.field == "_id") return boosted(Xapian::Query(index::kIdPrefix + node.text), node.boost);
+      if (!f || f->type == FieldType::kObject) return Xapian::Query::MatchNothing;
+      auto t = exact_term(*f, node.text);
+      if (!t.ok()) return t.status();
+      return boosted(Xapian::Query(*t), node.boost);
+    }
+    case QueryKind::kTerms: {
+      const FieldMapping* f = mapping.find(node.field);
+      std::vector<Xapian::Query> terms;
+      for (const auto& v : node.values) {
+        if (node.field == "_id") {
+          terms.emplace_back(index::kIdPrefix + v);
+          continue;
+        }
+        if (!f || f->type == FieldType::kObject) break;
+        auto t = exact_term(*f, v);
+        if (!t.ok()) return t.status();
+        terms.emplace_back(*t);
+      }
+      if (terms.empty()) return Xapian::Query::MatchNothing;
+      // terms is a constant-score query in Elasticsearch.
+      Xapian::Query q(Xapian::Query::OP_OR, terms.begin(), terms.end());
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
+    }
+    case QueryKind::kIds: {
+      std::vector<Xapian::Query> terms;
+      for (const auto& v : node.values) terms.emplace_back(index::kIdPrefix + v);
+      if (terms.empty()) return Xapian::Query::MatchNothing;
+      return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+    case QueryKind::kExists: {
+      const FieldMapping* f = mapping.find(node.field);
+      if (f && f->type != FieldType::kObject) {
+        return Xapian::Query(index::kFieldExistsPrefix + node.field);
+      }
+      // An object (or a path prefix): any field beneath it.
+      return Xapian::Query(Xapian::Query::OP_WILDCARD, index::kFieldExistsPrefix + node.field + ".");
+    }
+    case QueryKind::kBool: {
+      auto convert = [&](const std::vector<QueryPtr>& qs, std::vector<Xapian::Query>* out) -> Status {
+        for (const auto& q : qs) {
+          auto x = to_xapian(*q, mapping);
+          if (!x.ok()) return x.status();
+          out->push_back(*x);
+        }
+        return Status::Ok();
+      };
+      std::vector<Xapian::Query> must, should, must_not, filter;
+      QUARRY_RETURN_IF_ERROR(convert(node.must, &must));
+      QUARRY_RETURN_IF_ERROR(convert(node.should, &should));
+      QUARRY_RETURN_IF_ERROR(convert(node.must_not, &must_not));
+      QUARRY_RETURN_IF_ERROR(convert(node.filter, &filter));
+      int msm = (must.empty() && filter.empty() && !should.empty()) ? 1 : 0;
+      if (node.minimum_should_match) {
+        const std::string& m = *node.minimum_should_match;
+        int n = static_cast<int>(should.size());
+        int v = 0;
+        if (!m.empty() && m.back() == '%') {
+          v = static_cast<int>(std::atoi(m.c_str()) * n / 100);
+          if (v < 0) v = n + v;
+        } else {
+          v = std::atoi(m.c_str());
+          if (v < 0) v = n + v;
+        }
+        msm = v;
+      }
+      if (msm > static_cast<int>(should.size())) return Xapian::Query::MatchNothing;
+      if (msm > 1 && msm < static_cast<int>(should.size())) {
+        return Status::InvalidArgument("[bool] minimum_should_match [" + *node.minimum_should_match +
+                                       "] between 2 and the number of clauses is not supported yet");
+      }
+      Xapian::Query q;
+      bool has_positive = false;
+      if (!must.empty()) {
+        q = Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
+        has_positive = true;
+      }
+      if (!should.empty()) {
+        Xapian::Query s = msm >= static_cast<int>(should.size()) && should.size() > 1
+                              ? Xapian::Query(Xapian::Query::OP_AND, should.begin(), should.end())
+                              : Xapian::Query(Xapian::Query::OP_OR, should.begin(), should.end());
+        if (msm >= 1) {
+          q = has_positive ? Xapian::Query(Xapian::Query::OP_AND, q, s) : s;
+          has_positive = true;
+        } else if (has_positive) {
+          q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, s);
+        } else if (filter.empty()) {
+          q = s;
+          has_positive = true;
+        }
+      }
+      if (!filter.empty()) {
+        Xapian::Query f(Xapian::Query::OP_AND, filter.begin(), filter.end());
+        if (has_positive) {
+          q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
+        } else {
+          // Only filters: every match scores 0 (boost applies as a constant in the searcher).
+          q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, f, 0.0);
+          if (!should.empty()) {
+            Xapian::Query s(Xapian::Query::OP_OR, should.begin(), should.end());
+            q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, s);
+          }
+          has_positive = true;
+        }
+      }
+      if (!has_positive) q = Xapian::Query::MatchAll;
+      if (!must_not.empty()) {
+        Xapian::Query n(Xapian::Query::OP_OR, must_not.begin(), must_not.end());
+        q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, n);
+      }
+      return boosted(q, node.boost);
+    }
+  }
+  return Status::Internal("unhandled query kind");
+}
+
+}  // namespace quarry::query

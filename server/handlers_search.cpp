@@ -1,0 +1,159 @@
+// GET/POST /_search, /{index}/_search, /_count, /{index}/_count (minimal Query DSL for now).
+#include "server/es_error.h"
+#include "server/handler_util.h"
+#include "server/handlers.h"
+
+namespace quarry::server {
+
+namespace {
+
+const std::vector<std::string> kSearchParams = {
+    "allow_no_indices", "expand_wildcards", "ignore_unavailable", "from", "size", "track_total_hits",
+    "rest_total_hits_as_int", "_source", "_source_includes", "_source_excludes", "routing", "preference",
+    "timeout", "search_type", "typed_keys", "request_cache", "batched_reduce_size", "pre_filter_shard_size",
+    "max_concurrent_shard_requests", "ccs_minimize_roundtrips", "allow_partial_search_results", "version",
+    "seq_no_primary_term", "ignore_throttled", "track_scores", "explain", "stored_fields", "docvalue_fields",
+    "terminate_after", "stats", "suggest_field", "suggest_mode", "suggest_size", "suggest_text", "q", "df",
+    "default_operator", "analyzer", "analyze_wildcard", "lenient", "sort", "scroll", "include_named_queries_score"};
+
+Status apply_url_params(const HttpRequest& req, query::SearchRequest* sr) {
+  if (req.has("q")) {
+    return Status::InvalidArgument("the [q] URI search parameter is not supported yet; send a query body");
+  }
+  auto from = int_param(req, "from", sr->from);
+  if (!from.ok()) return from.status();
+  sr->from = static_cast<int>(*from);
+  auto size = int_param(req, "size", sr->size);
+  if (!size.ok()) return size.status();
+  sr->size = static_cast<int>(*size);
+  if (req.has("track_total_hits")) {
+    std::string v = req.param("track_total_hits");
+    if (v == "true" || v.empty()) sr->track_total_hits = -1;
+    else if (v == "false") sr->track_total_hits = 0;
+    else {
+      auto n = int_param(req, "track_total_hits", 10000);
+      if (!n.ok()) return n.status();
+      sr->track_total_hits = *n;
+    }
+  }
+  auto as_int = bool_param(req, "rest_total_hits_as_int", false);
+  if (!as_int.ok()) return as_int.status();
+  sr->rest_total_hits_as_int = *as_int;
+  if (req.has("_source") || req.has("_source_includes") || req.has("_source_excludes")) {
+    sr->source = source_filter_params(req);
+  }
+  auto version = bool_param(req, "version", sr->version);
+  if (!version.ok()) return version.status();
+  sr->version = *version;
+  auto seq = bool_param(req, "seq_no_primary_term", sr->seq_no_primary_term);
+  if (!seq.ok()) return seq.status();
+  sr->seq_no_primary_term = *seq;
+  return Status::Ok();
+}
+
+void write_shards(json::Writer& w, int total, int ok) {
+  w.Key("_shards");
+  w.StartObject();
+  w.Key("total"); w.Int(total);
+  w.Key("successful"); w.Int(ok);
+  w.Key("skipped"); w.Int(0);
+  w.Key("failed"); w.Int(total - ok);
+  w.EndObject();
+}
+
+HttpResponse search(cluster::Node& node, HttpRequest& req) {
+  json::Document body;
+  if (Status st = parse_body(req, body); !st.ok()) return error_response(st);
+  query::SearchRequest sr;
+  if (Status st = query::parse_search_body(body, &sr); !st.ok()) return error_response(st);
+  if (Status st = apply_url_params(req, &sr); !st.ok()) return error_response(st);
+  auto opts = resolve_options(req);
+  if (!opts.ok()) return error_response(opts.status());
+  auto resolved = node.catalog().resolve(req.path_param("index"), *opts);
+  if (!resolved.ok()) return error_response(resolved.status());
+  auto result = node.search(*resolved, sr);
+  if (!result.ok()) return error_response(result.status());
+  return json_response(200, [&](json::Writer& w) {
+    w.StartObject();
+    w.Key("took"); w.Int64(result->took_ms);
+    w.Key("timed_out"); w.Bool(false);
+    write_shards(w, result->shards_total, result->shards_successful);
+    w.Key("hits");
+    w.StartObject();
+    if (sr.track_total_hits != 0) {
+      w.Key("total");
+      if (sr.rest_total_hits_as_int) {
+        w.Int64(static_cast<int64_t>(result->total));
+      } else {
+        w.StartObject();
+        w.Key("value"); w.Int64(static_cast<int64_t>(result->total));
+        w.Key("relation"); w.String(result->total_exact ? "eq" : "gte");
+        w.EndObject();
+      }
+    }
+    w.Key("max_score");
+    if (result->hits.empty()) w.Null();
+    else w.Double(result->max_score);
+    w.Key("hits");
+    w.StartArray();
+    for (const auto& h : result->hits) {
+      w.StartObject();
+      w.Key("_index"); w.String(h.index.c_str());
+      w.Key("_id"); w.String(h.id.c_str());
+      if (sr.version) {
+        w.Key("_version"); w.Int64(h.meta.version);
+      }
+      if (sr.seq_no_primary_term) {
+        w.Key("_seq_no"); w.Int64(h.meta.seq_no);
+        w.Key("_primary_term"); w.Int64(h.meta.primary_term);
+      }
+      w.Key("_score"); w.Double(h.score);
+      if (!h.meta.routing.empty()) {
+        w.Key("_routing"); w.String(h.meta.routing.c_str());
+      }
+      write_source(w, h.source, sr.source);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    w.EndObject();
+  });
+}
+
+HttpResponse count(cluster::Node& node, HttpRequest& req) {
+  json::Document body;
+  if (Status st = parse_body(req, body); !st.ok()) return error_response(st);
+  query::SearchRequest sr;
+  if (Status st = query::parse_count_body(body, &sr); !st.ok()) return error_response(st);
+  if (req.has("q")) return error_response(Status::InvalidArgument("the [q] URI search parameter is not supported yet; send a query body"));
+  auto opts = resolve_options(req);
+  if (!opts.ok()) return error_response(opts.status());
+  auto resolved = node.catalog().resolve(req.path_param("index"), *opts);
+  if (!resolved.ok()) return error_response(resolved.status());
+  auto result = node.search(*resolved, sr);
+  if (!result.ok()) return error_response(result.status());
+  return json_response(200, [&](json::Writer& w) {
+    w.StartObject();
+    w.Key("count"); w.Int64(static_cast<int64_t>(result->total));
+    write_shards(w, result->shards_total, result->shards_successful);
+    w.EndObject();
+  });
+}
+
+}  // namespace
+
+void register_search_handlers(Router& r, cluster::Node& node) {
+  for (const char* p : {"/_search", "/{index}/_search"}) {
+    r.add("GET", p, [&node](HttpRequest& q) { return search(node, q); }, kSearchParams);
+    r.add("POST", p, [&node](HttpRequest& q) { return search(node, q); }, kSearchParams);
+  }
+  const std::vector<std::string> count_params = {"allow_no_indices", "expand_wildcards", "ignore_unavailable", "q", "df",
+                                                 "default_operator", "analyzer", "analyze_wildcard", "lenient",
+                                                 "routing", "preference", "min_score", "terminate_after", "ignore_throttled"};
+  for (const char* p : {"/_count", "/{index}/_count"}) {
+    r.add("GET", p, [&node](HttpRequest& q) { return count(node, q); }, count_params);
+    r.add("POST", p, [&node](HttpRequest& q) { return count(node, q); }, count_params);
+  }
+}
+
+}  // namespace quarry::server

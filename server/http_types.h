@@ -1,5 +1,6 @@
 // The HTTP request/response values that handlers see. Handlers are plain functions
 // HttpRequest -> HttpResponse: they do no I/O and never see Beast types.
+// Plain values: no thread-safety concerns beyond those of std::string/std::map.
 #pragma once
 
 #include <map>
@@ -12,6 +13,7 @@ namespace quarry::server {
 
 struct HttpRequest {
   std::string method;                              // "GET", "HEAD", "POST", "PUT", "DELETE"
+  std::string uri;                                 // raw request target as received ("/a%20b?x=1")
   std::string path;                                // percent-decoded path, no query string
   std::vector<std::string> segments;               // path split on '/', each percent-decoded
   std::map<std::string, std::string> params;       // query-string parameters, decoded

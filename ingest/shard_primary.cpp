@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <random>
+#include <thread>
 
 #include "index/document_mapper.h"
 #include "ingest/stream_log.h"

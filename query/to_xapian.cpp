@@ -1,11 +1,10 @@
 #include "query/to_xapian.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "index/analysis.h"
-#include "index/dates.h"
 #include "index/document_mapper.h"
+#include "index/field_value.h"
 
 namespace quarry::query {
 
@@ -27,46 +26,34 @@ Status type_error(const FieldMapping& f, const std::string& value) {
 }  // namespace
 
 Result<std::string> exact_term(const FieldMapping& f, const std::string& value) {
-  switch (f.type) {
-    case FieldType::kText:
-    case FieldType::kKeyword:
-      return f.prefix + value;
-    case FieldType::kBoolean:
-      if (value == "true") return f.prefix + "T";
-      if (value == "false") return f.prefix + "F";
-      return Status::InvalidArgument("Can't parse boolean value [" + value +
-                                     "], expected [true] or [false]");
-    case FieldType::kLong:
-    case FieldType::kInteger:
-    case FieldType::kShort:
-    case FieldType::kByte: {
-      double d;
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
-      if (ec != std::errc() || p != value.data() + value.size()) return type_error(f, value);
-      if (d != std::floor(d)) return f.prefix + "\x01";  // a fraction never equals a whole number
-      return f.prefix + std::to_string(static_cast<long long>(d));
-    }
-    case FieldType::kDouble:
-    case FieldType::kFloat: {
-      double d;
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
-      if (ec != std::errc() || p != value.data() + value.size()) return type_error(f, value);
-      if (f.type == FieldType::kFloat) d = static_cast<float>(d);
-      if (d == std::floor(d) && std::fabs(d) < 9e15) return f.prefix + std::to_string(static_cast<long long>(d));
-      char buf[64];
-      auto r = f.type == FieldType::kFloat ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(d))
-                                           : std::to_chars(buf, buf + sizeof buf, d);
-      return f.prefix + std::string(buf, r.ptr);
-    }
-    case FieldType::kDate: {
-      auto millis = index::parse_date(value, f.format);
-      if (!millis.ok()) return Status::InvalidArgument(millis.status().message());
-      return f.prefix + std::to_string(*millis);
-    }
-    case FieldType::kObject:
-      break;
+  if (f.type == FieldType::kText || f.type == FieldType::kKeyword) return f.prefix + value;
+  if (f.type == FieldType::kObject) {
+    return Status::InvalidArgument("field [" + f.path + "] of type [object] cannot be queried by value");
   }
-  return Status::InvalidArgument("field [" + f.path + "] of type [object] cannot be queried by value");
+  // Encode through the same code the document mapper indexes with, so the terms agree.
+  json::Document v;
+  bool numeric = index::is_numeric(f.type);
+  if (numeric) {
+    v.Parse(value.c_str());
+    if (v.HasParseError() || !v.IsNumber()) v.SetString(value.c_str(), v.GetAllocator());
+  } else {
+    v.SetString(value.c_str(), v.GetAllocator());
+  }
+  FieldMapping lenient = f;
+  lenient.coerce = true;
+  index::EncodedValue encoded;
+  if (numeric && v.IsNumber() && v.IsDouble() && (f.type == FieldType::kLong || f.type == FieldType::kInteger ||
+                                                  f.type == FieldType::kShort || f.type == FieldType::kByte)) {
+    double d = v.GetDouble();
+    if (d != std::floor(d)) return f.prefix + "\x01";  // a fraction never equals a whole number
+  }
+  if (!index::encode_value(lenient, v, encoded)) {
+    if (f.type == FieldType::kBoolean) {
+      return Status::InvalidArgument("Can't parse boolean value [" + value + "], expected [true] or [false]");
+    }
+    return type_error(f, value);
+  }
+  return f.prefix + encoded.term;
 }
 
 Result<Xapian::Query> to_xapian(const QueryNode& node, const index::Mapping& mapping) {
@@ -83,7 +70,7 @@ Result<Xapian::Query> to_xapian(const QueryNode& node, const index::Mapping& map
         if (!t.ok()) return t.status();
         return boosted(Xapian::Query(*t), node.boost);
       }
-      const std::string& analyzer = f->search_analyzer.empty() ? f->analyzer : f->search_analyzer;
+      std::string_view analyzer = f->query_analyzer();
       std::vector<Xapian::Query> terms;
       for (const auto& tok : index::analyze(analyzer, node.text)) {
         terms.emplace_back(f->prefix + tok.term, 1, tok.position + 1);

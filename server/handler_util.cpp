@@ -32,26 +32,6 @@ Status parse_body(const HttpRequest& req, json::Document& doc) {
   return json::parse(req.body, doc);
 }
 
-Result<bool> bool_param(const HttpRequest& req, const std::string& name, bool def) {
-  if (!req.has(name)) return def;
-  std::string v = req.param(name);
-  if (v.empty() || v == "true") return true;
-  if (v == "false") return false;
-  return Status::InvalidArgument("Failed to parse value [" + v + "] as only [true] or [false] are allowed.");
-}
-
-Result<int64_t> int_param(const HttpRequest& req, const std::string& name, int64_t def) {
-  if (!req.has(name)) return def;
-  std::string v = req.param(name);
-  try {
-    size_t used = 0;
-    long long n = std::stoll(v, &used);
-    if (used == v.size()) return static_cast<int64_t>(n);
-  } catch (const std::exception&) {
-  }
-  return Status::InvalidArgument("Failed to parse int parameter [" + name + "] with value [" + v + "]");
-}
-
 Result<ingest::RefreshPolicy> parse_refresh(const HttpRequest& req) {
   if (!req.has("refresh")) return ingest::RefreshPolicy::kNone;
   std::string v = req.param("refresh");
@@ -59,19 +39,6 @@ Result<ingest::RefreshPolicy> parse_refresh(const HttpRequest& req) {
   if (v == "wait_for") return ingest::RefreshPolicy::kWaitFor;
   if (v == "false") return ingest::RefreshPolicy::kNone;
   return Status::InvalidArgument("Unknown value for refresh: [" + v + "].");
-}
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    std::string part = s.substr(start, comma - start);
-    if (!part.empty()) out.push_back(part);
-    start = comma + 1;
-  }
-  return out;
 }
 
 Result<index::ResolveOptions> resolve_options(const HttpRequest& req, index::ResolveOptions o) {

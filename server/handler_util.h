@@ -13,6 +13,7 @@
 #include "ingest/ingest_service.h"
 #include "query/search_request.h"
 #include "server/http_types.h"
+#include "server/params.h"
 
 namespace quarry::server {
 
@@ -25,17 +26,12 @@ Status parse_body(const HttpRequest& req, json::Document& doc);
 
 // ?refresh=true|wait_for|false|"" . Errors: kInvalidArgument.
 Result<ingest::RefreshPolicy> parse_refresh(const HttpRequest& req);
-// ES boolean parameter. Errors: kInvalidArgument.
-Result<bool> bool_param(const HttpRequest& req, const std::string& name, bool def);
-// Integer parameter. Errors: kInvalidArgument.
-Result<int64_t> int_param(const HttpRequest& req, const std::string& name, int64_t def);
 
 // ignore_unavailable / allow_no_indices / expand_wildcards. Errors: kInvalidArgument.
 Result<index::ResolveOptions> resolve_options(const HttpRequest& req, index::ResolveOptions defaults = {});
 
 // _source / _source_includes / _source_excludes parameters.
 query::SourceFilter source_filter_params(const HttpRequest& req);
-std::vector<std::string> split_list(const std::string& s);
 
 // Writes `"_source": <filtered>` unless the filter disables it.
 void write_source(json::Writer& w, const std::string& source, const query::SourceFilter& filter);

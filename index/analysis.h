@@ -26,6 +26,19 @@ void analyze_each(std::string_view analyzer, std::string_view text, F&& emit);
 
 bool is_known_analyzer(std::string_view name);
 
+// Like analyze_each, with byte offsets: `emit(term, position, start_offset, end_offset)`.
+// `term` is a `const std::string&` valid only during the call.
+template <typename F>
+void analyze_each_with_offsets(std::string_view analyzer, std::string_view text, F&& emit);
+
+namespace detail {
+// The non-template tokeniser behind analyze_each: calls sink(ctx, ...) per token, reusing one
+// term buffer for the whole text.
+using TokenSink = void (*)(void* ctx, const std::string& term, unsigned position,
+                           unsigned start_offset, unsigned end_offset);
+void analyze_into(std::string_view analyzer, std::string_view text, TokenSink sink, void* ctx);
+}  // namespace detail
+
 }  // namespace quarry::index
 
 #include "index/analysis_inl.h"

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "index/dates.h"
 #include "index/json.h"
 #include "index/status.h"
 
@@ -43,7 +45,30 @@ struct FieldMapping {
   std::string parent_multi_field;              // for a sub-field: the path of its parent field
   // Object: dynamic override for this object's subtree (unset = inherit).
   std::optional<DynamicMode> dynamic;
+  bool store = false;                          // accepted and echoed; _source is always kept
+  bool ignore_malformed = false;               // numeric, date: a bad value is skipped, not an error
+  bool enabled = true;                         // object: false = kept in _source, never parsed
+  // date: the compiled `format` (or the default); set by Mapping when the field is inserted.
+  std::shared_ptr<const DateFormat> date_format;
+
+  // The analyzer used at index time / at search time ("standard" when unset).
+  std::string_view index_analyzer() const { return analyzer.empty() ? std::string_view("standard") : analyzer; }
+  std::string_view query_analyzer() const { return search_analyzer.empty() ? index_analyzer() : search_analyzer; }
+  // The date format in effect (the compiled `format`, else the default).
+  const DateFormat& effective_date_format() const {
+    return date_format ? *date_format : DateFormat::default_format();
+  }
 };
+
+// Checks a field name as given in a mapping or a document: not empty, not only dots or
+// whitespace, no empty segment between dots. Errors: kMapperParsing with Elasticsearch's text.
+Status validate_field_name(std::string_view name);
+
+// Whether fields of this type get a value slot (keyword, numeric, date, boolean).
+bool has_value_slot(FieldType t);
+
+const char* dynamic_mode_name(DynamicMode m);  // "true" / "false" / "strict"
+const char* index_options_name(IndexOptions o);  // "docs" / "freqs" / "positions" / "offsets"
 
 class Mapping {
  public:
@@ -75,9 +100,26 @@ class Mapping {
   bool date_detection() const { return date_detection_; }
   bool numeric_detection() const { return numeric_detection_; }
   bool source_enabled() const { return source_enabled_; }
+  // "_meta" and "dynamic_templates" as given (raw JSON), echoed by write_es_json.
+  const std::optional<std::string>& meta_json() const { return meta_json_; }
+  const std::optional<std::string>& dynamic_templates_json() const { return dynamic_templates_json_; }
 
  private:
   FieldMapping& insert(FieldMapping f);  // assigns prefix/slot if unset
+  Status merge_impl(const json::Value& mappings, bool creating);
+  Status apply_properties(const json::Value& props, const std::string& parent_path);
+  Status apply_field(const std::string& path, std::string_view leaf, const json::Value& def,
+                     const std::string& parent_multi_field);
+  Status ensure_object(const std::string& path);
+  void write_children(json::Writer& w, std::string_view parent,
+                      const std::map<std::string_view, std::vector<const FieldMapping*>>& kids) const;
+
+  std::optional<std::string> meta_json_;
+  std::optional<std::string> dynamic_templates_json_;
+  bool dynamic_set_ = false;            // printed only if given explicitly, as Elasticsearch does
+  bool date_detection_set_ = false;
+  bool numeric_detection_set_ = false;
+  bool source_set_ = false;
 
   std::map<std::string, FieldMapping, std::less<>> fields_;  // objects included, type kObject
   DynamicMode dynamic_ = DynamicMode::kTrue;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <optional>
 
 #include "query/query_parser.h"
 #include "query/to_xapian.h"
@@ -30,6 +31,10 @@ std::string default_node_name() {
 }
 
 }  // namespace
+
+Status index_closed(const std::string& name, const std::string& uuid) {
+  return Status(Code::kIndexClosed, "closed").with("index_uuid", uuid).with("index", name);
+}
 
 Node::Node(NodeOptions options)
     : options_(std::move(options)),
@@ -94,8 +99,15 @@ Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::strin
             if (av.HasMember("routing") && av["routing"].IsString()) am.index_routing = am.search_routing = json::view(av["routing"]);
             if (av.HasMember("index_routing") && av["index_routing"].IsString()) am.index_routing = json::view(av["index_routing"]);
             if (av.HasMember("search_routing") && av["search_routing"].IsString()) am.search_routing = json::view(av["search_routing"]);
-            if (av.HasMember("is_write_index") && av["is_write_index"].IsBool()) am.is_write_index = av["is_write_index"].GetBool();
-            if (av.HasMember("is_hidden") && av["is_hidden"].IsBool()) am.is_hidden = av["is_hidden"].GetBool();
+            auto flag = [&](const char* key) -> std::optional<bool> {
+              if (!av.HasMember(key)) return std::nullopt;
+              const json::Value& b = av[key];
+              if (b.IsBool()) return b.GetBool();
+              if (b.IsString()) return json::view(b) == "true";
+              return std::nullopt;
+            };
+            am.is_write_index = flag("is_write_index");
+            am.is_hidden = flag("is_hidden");
           }
           meta.aliases[am.name] = am;
         }
@@ -134,6 +146,16 @@ Status Node::delete_index(const std::string& name) {
   return Status::Ok();
 }
 
+Status Node::set_closed(const std::string& name, bool closed) {
+  auto idx = catalog_.find(name);
+  if (!idx) return Status::IndexNotFound(name);
+  if (closed) QUARRY_RETURN_IF_ERROR(ingest_.refresh(name));  // everything acknowledged is applied first
+  return idx->update_metadata([&](index::IndexMetadata& m) {
+    m.closed = closed;
+    return Status::Ok();
+  });
+}
+
 Status Node::refresh(const std::vector<std::shared_ptr<index::IndexService>>& indices) {
   for (const auto& idx : indices) QUARRY_RETURN_IF_ERROR(ingest_.refresh(idx->name()));
   return Status::Ok();
@@ -150,8 +172,15 @@ void Node::bulk(std::vector<ingest::BulkItem>& items, std::vector<ingest::BulkIt
     results[i].action = item.action;
     results[i].index = item.index;
     results[i].id = item.id;
+    if (item.require_alias && !catalog_.alias_exists(item.index)) {
+      results[i].error = Status(Code::kIndexNotFound, "no such index [" + item.index +
+                                                          "] and [require_alias] request flag is [true] and [" +
+                                                          item.index + "] is not an alias")
+                             .with("index", item.index);
+      continue;
+    }
     auto target = catalog_.resolve_write(item.index);
-    if (!target.ok() && target.status().code() == Code::kIndexNotFound && auto_create && !item.require_alias) {
+    if (!target.ok() && target.status().code() == Code::kIndexNotFound && auto_create) {
       auto created = create_index(item.index, nullptr);
       if (created.ok()) target = *created;
       else if (created.status().code() == Code::kAlreadyExists) target = catalog_.resolve_write(item.index);
@@ -161,12 +190,8 @@ void Node::bulk(std::vector<ingest::BulkItem>& items, std::vector<ingest::BulkIt
       results[i].error = target.status();
       continue;
     }
-    if (item.require_alias && catalog_.find(item.index)) {
-      results[i].error = Status::IndexNotFound(item.index);
-      results[i].error = Status(Code::kIndexNotFound, "no such index [" + item.index +
-                                                          "] and [require_alias] request flag is [true] and [" +
-                                                          item.index + "] is not an alias")
-                             .with("index", item.index);
+    if ((*target)->metadata().closed) {
+      results[i].error = index_closed((*target)->name(), (*target)->uuid());
       continue;
     }
     const auto& name = (*target)->name();
@@ -196,8 +221,11 @@ Result<GetResult> Node::get(const std::string& index_or_alias, const std::string
     }
     return target.status();
   }
+  if ((*target)->metadata().closed) return index_closed((*target)->name(), (*target)->uuid());
   GetResult out;
   out.index = (*target)->name();
+  out.mapping = (*target)->mapping();
+  out.source_enabled = out.mapping->source_enabled();
   auto doc = ingest_.get(**target, id, routing);
   if (!doc.ok()) return doc.status();
   if (doc->has_value()) {
@@ -214,6 +242,7 @@ Result<SearchResult> Node::search(const std::vector<index::ResolvedIndex>& indic
   if (request.from < 0) return Status::InvalidArgument("[from] parameter cannot be negative, found [" + std::to_string(request.from) + "]");
   if (request.size < 0) return Status::InvalidArgument("[size] parameter cannot be negative, found [" + std::to_string(request.size) + "]");
   for (const auto& r : indices) {
+    if (r.index->metadata().closed) return index_closed(r.index->name(), r.index->uuid());
     int window = r.index->metadata().settings.max_result_window;
     if (request.from + request.size > window) {
       return Status::InvalidArgument(

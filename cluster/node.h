@@ -50,8 +50,13 @@ struct SearchResult {
 struct GetResult {
   std::string index;       // concrete index name
   bool found = false;
+  bool source_enabled = true;  // the mapping's _source.enabled
   index::StoredDocument doc;
+  std::shared_ptr<const index::Mapping> mapping;
 };
+
+// The index_closed_exception of a closed index.
+Status index_closed(const std::string& name, const std::string& uuid);
 
 class Node {
  public:
@@ -78,6 +83,8 @@ class Node {
   // Deletes concrete indices (after resolution). Errors: kIndexNotFound.
   Status delete_index(const std::string& name);
   Status refresh(const std::vector<std::shared_ptr<index::IndexService>>& indices);
+  // _close / _open: a closed index keeps its data but refuses reads and writes.
+  Status set_closed(const std::string& name, bool closed);
 
   // ---- documents ----
   // Resolves each item's index (alias -> write index; auto-creates missing indices when

@@ -111,6 +111,10 @@ Status parse_index_settings(const json::Value& settings, IndexSettings* out, boo
       auto v = parse_int_setting(key, value, 1);
       if (!v.ok()) return v.status();
       next.max_result_window = *v;
+    } else if (key == "index.soft_deletes.enabled" && value == "false") {
+      return Status::InvalidArgument(
+          "Creating indices with soft-deletes disabled is no longer supported. Please do not specify a value "
+          "for setting [index.soft_deletes.enabled].");
     } else if (key == "index.uuid" || key == "index.creation_date" || key == "index.provided_name" ||
                key.rfind("index.version.", 0) == 0) {
       // Private settings that Elasticsearch sets itself.

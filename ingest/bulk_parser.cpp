@@ -64,8 +64,12 @@ Result<std::vector<BulkItem>> parse_bulk(std::string_view body, const BulkDefaul
       return Status::Parsing(line_error(action_line, "expected START_OBJECT but found [" +
                                                          std::string(action.HasParseError() ? "malformed JSON" : json::type_name(action)) + "]"));
     }
+    if (action.MemberCount() == 0) {
+      return Status::InvalidArgument(line_error(action_line, "expected FIELD_NAME but found [END_OBJECT]"));
+    }
     if (action.MemberCount() != 1 || !action.MemberBegin()->value.IsObject()) {
-      return Status::Parsing(line_error(action_line, "expected a single action object"));
+      return Status::InvalidArgument(line_error(action_line, "expected START_OBJECT but found [" +
+                                                                 std::string(json::type_name(action.MemberBegin()->value)) + "]"));
     }
     std::string verb(json::view(action.MemberBegin()->name));
     BulkItem item;
@@ -92,7 +96,7 @@ Result<std::vector<BulkItem>> parse_bulk(std::string_view body, const BulkDefaul
         else if (v.IsNumber()) item.id = json::to_string(v);
         else if (!v.IsNull()) return Status::Parsing(line_error(action_line, "[_id] must be a string"));
         if (v.IsString() && item.id.empty()) {
-          item.error = Status(Code::kActionValidation, "Validation Failed: 1: if _id is specified it must not be empty;");
+          item.error = Status::InvalidArgument("if _id is specified it must not be empty");
         }
       } else if (key == "routing" || key == "_routing") {
         if (v.IsString()) item.routing = json::view(v);
@@ -119,6 +123,10 @@ Result<std::vector<BulkItem>> parse_bulk(std::string_view body, const BulkDefaul
         auto n = int_member(v, "retry_on_conflict", action_line);
         if (!n.ok()) return n.status();
         item.retry_on_conflict = static_cast<int>(*n);
+      } else if (key == "op_type") {
+        std::string t = v.IsString() ? std::string(json::view(v)) : "";
+        if (t == "create") item.action = BulkAction::kCreate;
+        else if (t != "index") return Status::InvalidArgument("opType must be 'create' or 'index', found: [" + t + "]");
       } else if (key == "require_alias") {
         item.require_alias = v.IsBool() ? v.GetBool() : (v.IsString() && json::view(v) == "true");
       } else if (key == "pipeline") {

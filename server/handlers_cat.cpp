@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "index/dates.h"
 #include "server/es_error.h"
 #include "server/handler_util.h"
 #include "server/handlers.h"
@@ -68,6 +69,9 @@ HttpResponse cat_indices(cluster::Node& node, HttpRequest& req) {
   if (!resolved.ok()) return error_response(resolved.status());
   std::string bytes_unit = req.param("bytes");
   std::string health_filter = req.param("health");
+  if (!health_filter.empty() && health_filter != "green" && health_filter != "yellow" && health_filter != "red") {
+    return error_response(Status::InvalidArgument("Invalid health status [" + health_filter + "], expected one of [green, yellow, red]"));
+  }
 
   std::vector<const Column*> columns;
   if (req.has("h")) {
@@ -112,7 +116,7 @@ HttpResponse cat_indices(cluster::Node& node, HttpRequest& req) {
     row["docs.count"] = std::to_string(docs);
     row["docs.deleted"] = "0";
     row["creation.date"] = std::to_string(meta.creation_date_ms);
-    row["creation.date.string"] = std::to_string(meta.creation_date_ms);
+    row["creation.date.string"] = index::format_date_millis(meta.creation_date_ms);
     row["store.size"] = human_bytes(bytes, bytes_unit);
     row["pri.store.size"] = human_bytes(bytes, bytes_unit);
     row["dataset.size"] = human_bytes(bytes, bytes_unit);

@@ -33,6 +33,7 @@ Health compute(cluster::Node& node, const std::string& expr) {
   index::ResolveOptions opts;
   opts.ignore_unavailable = false;
   opts.expand_hidden = true;
+  opts.expand_closed = true;
   auto resolved = node.catalog().resolve(expr, opts);
   if (!resolved.ok()) {
     h.missing = true;

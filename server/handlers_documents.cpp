@@ -182,6 +182,56 @@ HttpResponse update_doc(cluster::Node& node, HttpRequest& req) {
   return single_write(node, std::move(item), *refresh, &get_filter);
 }
 
+// Collects the values at a dotted path of a JSON document (arrays are flattened).
+void collect_values(const json::Value& v, std::string_view path, std::vector<const json::Value*>* out) {
+  if (v.IsArray()) {
+    for (const auto& e : v.GetArray()) collect_values(e, path, out);
+    return;
+  }
+  if (path.empty()) {
+    out->push_back(&v);
+    return;
+  }
+  if (!v.IsObject()) return;
+  // Try the longest key first so "a.b" keys written with dots still match.
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    std::string_view key = json::view(it->name);
+    if (path == key) collect_values(it->value, {}, out);
+    else if (path.size() > key.size() && path.substr(0, key.size()) == key && path[key.size()] == '.') {
+      collect_values(it->value, path.substr(key.size() + 1), out);
+    }
+  }
+}
+
+// "fields" of stored fields (mapped with store: true) named by ?stored_fields.
+void write_stored_fields(json::Writer& w, const index::Mapping& mapping, const std::string& source,
+                         const std::vector<std::string>& patterns) {
+  if (patterns.empty()) return;
+  json::Document doc;
+  doc.Parse(source.data(), source.size());
+  if (doc.HasParseError()) return;
+  bool open = false;
+  for (const auto& [path, field] : mapping.fields()) {
+    if (!field.store) continue;
+    bool wanted = false;
+    for (const auto& p : patterns) wanted |= index::wildcard_match(p, path);
+    if (!wanted) continue;
+    std::vector<const json::Value*> values;
+    collect_values(doc, path, &values);
+    if (values.empty()) continue;
+    if (!open) {
+      w.Key("fields");
+      w.StartObject();
+      open = true;
+    }
+    w.Key(path.c_str());
+    w.StartArray();
+    for (const auto* v : values) v->Accept(w);
+    w.EndArray();
+  }
+  if (open) w.EndObject();
+}
+
 void write_get_body(json::Writer& w, const cluster::GetResult& g, const std::string& id,
                     const query::SourceFilter& filter) {
   w.Key("_index"); w.String(g.index.c_str());
@@ -197,7 +247,7 @@ void write_get_body(json::Writer& w, const cluster::GetResult& g, const std::str
     w.Key("_routing"); w.String(g.doc.meta.routing.c_str());
   }
   w.Key("found"); w.Bool(true);
-  write_source(w, g.doc.source, filter);
+  if (g.source_enabled) write_source(w, g.doc.source, filter);
 }
 
 HttpResponse get_doc(cluster::Node& node, HttpRequest& req, bool head, bool source_only) {
@@ -205,19 +255,34 @@ HttpResponse get_doc(cluster::Node& node, HttpRequest& req, bool head, bool sour
   auto g = node.get(index_name, id, req.param("routing"));
   if (!g.ok()) return error_response(g.status());
   query::SourceFilter filter = source_filter_params(req);
+  if (req.has("version") && g->found) {
+    auto want = int_param(req, "version", 0);
+    if (!want.ok()) return error_response(want.status());
+    if (*want != g->doc.meta.version) {
+      return error_response(Status::VersionConflict("[" + id + "]: version conflict, current version [" +
+                                                    std::to_string(g->doc.meta.version) +
+                                                    "] is different than the one provided [" + std::to_string(*want) + "]")
+                                .with("index", g->index));
+    }
+  }
   if (head) {
-    return HttpResponse::json(g->found && (!source_only || !g->doc.source.empty()) ? 200 : 404, "");
+    return HttpResponse::json(g->found && (!source_only || g->source_enabled) ? 200 : 404, "");
   }
   if (source_only) {
     if (!g->found) {
       return error_response(Status::NotFound("Document not found [" + g->index + "]/[" + id + "]"));
     }
+    if (!g->source_enabled) {
+      return error_response(Status::NotFound("Source not found [" + g->index + "]/[" + id + "]"));
+    }
     std::string body = query::filter_source(g->doc.source, filter);
     return HttpResponse::json(200, body);
   }
+  auto stored = list_param(req, "stored_fields");
   return json_response(g->found ? 200 : 404, [&](json::Writer& w) {
     w.StartObject();
     write_get_body(w, *g, id, filter);
+    if (g->found && g->mapping) write_stored_fields(w, *g->mapping, g->doc.source, stored);
     w.EndObject();
   });
 }

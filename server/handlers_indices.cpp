@@ -39,26 +39,75 @@ HttpResponse create_index(cluster::Node& node, HttpRequest& req) {
   return acknowledged(true, name);
 }
 
+// DELETE /{index}: concrete names and wildcards over index names. Naming an alias is an error
+// (skipped with ignore_unavailable); wildcards do not expand to aliases' indices.
 HttpResponse delete_index(cluster::Node& node, HttpRequest& req) {
   std::string expr = req.path_param("index");
   auto opts = resolve_options(req);
   if (!opts.ok()) return error_response(opts.status());
-  // Deleting through an alias is refused, as in Elasticsearch.
+  std::vector<std::string> targets;
+  bool wildcard_seen = false;
   for (const auto& part : split_list(expr)) {
-    if (part.find('*') == std::string::npos && part[0] != '-' && !node.catalog().find(part) &&
-        node.catalog().alias_exists(part)) {
+    bool has_wildcard = part.find('*') != std::string::npos;
+    if (part[0] == '-' && wildcard_seen) {
+      std::string pattern = part.substr(1);
+      std::erase_if(targets, [&](const std::string& t) { return index::wildcard_match(pattern, t); });
+      continue;
+    }
+    if (has_wildcard || part == "_all") {
+      wildcard_seen = true;
+      index::ResolveOptions wild = *opts;
+      auto resolved = node.catalog().resolve(part, wild);
+      if (!resolved.ok()) return error_response(resolved.status());
+      for (const auto& r : *resolved) {
+        if (r.via_aliases.empty()) targets.push_back(r.index->name());
+      }
+      continue;
+    }
+    if (node.catalog().find(part)) {
+      targets.push_back(part);
+    } else if (node.catalog().alias_exists(part)) {
+      if (opts->ignore_unavailable) continue;
       return error_response(Status::InvalidArgument(
           "The provided expression [" + part + "] matches an alias, specify the corresponding concrete indices instead."));
+    } else if (!opts->ignore_unavailable) {
+      return error_response(Status::IndexNotFound(part));
     }
   }
-  auto resolved = node.catalog().resolve(expr, *opts);
-  if (!resolved.ok()) return error_response(resolved.status());
-  for (const auto& r : *resolved) {
-    if (!r.via_aliases.empty()) continue;  // matched through an alias wildcard: not a deletion target
-    Status st = node.delete_index(r.index->name());
+  if (targets.empty() && !opts->allow_no_indices) return error_response(Status::IndexNotFound(expr));
+  for (const auto& name : targets) {
+    Status st = node.delete_index(name);
     if (!st.ok() && st.code() != Code::kIndexNotFound) return error_response(st);
   }
   return acknowledged();
+}
+
+HttpResponse close_index(cluster::Node& node, HttpRequest& req, bool close) {
+  index::ResolveOptions defaults;
+  defaults.expand_closed = !close;
+  defaults.expand_open = close;
+  auto resolved = resolve(node, req, defaults);
+  if (!resolved.ok()) return error_response(resolved.status());
+  for (const auto& r : *resolved) {
+    if (Status st = node.set_closed(r.index->name(), close); !st.ok()) return error_response(st);
+  }
+  return json_response(200, [&](json::Writer& w) {
+    w.StartObject();
+    w.Key("acknowledged"); w.Bool(true);
+    w.Key("shards_acknowledged"); w.Bool(true);
+    if (close) {
+      w.Key("indices");
+      w.StartObject();
+      for (const auto& r : *resolved) {
+        w.Key(r.index->name().c_str());
+        w.StartObject();
+        w.Key("closed"); w.Bool(true);
+        w.EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+  });
 }
 
 HttpResponse get_index(cluster::Node& node, HttpRequest& req) {
@@ -287,6 +336,9 @@ void register_index_handlers(Router& r, cluster::Node& node) {
   const auto put_settings_params = with(kResolveParams, {"timeout", "master_timeout", "preserve_existing", "flat_settings", "reopen"});
   r.add("PUT", "/_settings", bind(put_settings), put_settings_params);
   r.add("PUT", "/{index}/_settings", bind(put_settings), put_settings_params);
+  const auto close_params = with(kResolveParams, {"timeout", "master_timeout", "wait_for_active_shards"});
+  r.add("POST", "/{index}/_close", [&node](HttpRequest& q) { return close_index(node, q, true); }, close_params);
+  r.add("POST", "/{index}/_open", [&node](HttpRequest& q) { return close_index(node, q, false); }, close_params);
   r.add("POST", "/_refresh", bind(refresh), kResolveParams);
   r.add("GET", "/_refresh", bind(refresh), kResolveParams);
   r.add("POST", "/{index}/_refresh", bind(refresh), kResolveParams);

@@ -126,6 +126,9 @@ HttpResponse count(cluster::Node& node, HttpRequest& req) {
   query::SearchRequest sr;
   if (Status st = query::parse_count_body(body, &sr); !st.ok()) return error_response(st);
   if (req.has("q")) return error_response(Status::InvalidArgument("the [q] URI search parameter is not supported yet; send a query body"));
+  auto terminate_after = int_param(req, "terminate_after", 0);
+  if (!terminate_after.ok()) return error_response(terminate_after.status());
+  if (*terminate_after < 0) return error_response(Status::InvalidArgument("terminateAfter must be > 0"));
   auto opts = resolve_options(req);
   if (!opts.ok()) return error_response(opts.status());
   auto resolved = node.catalog().resolve(req.path_param("index"), *opts);

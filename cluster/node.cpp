@@ -8,6 +8,7 @@
 #include <future>
 #include <optional>
 
+#include "index/date_math_name.h"
 #include "query/query_parser.h"
 #include "query/to_xapian.h"
 
@@ -65,8 +66,13 @@ void Node::stop() {
 
 Status Node::attach(const std::shared_ptr<index::IndexService>& index) { return ingest_.attach(index); }
 
-Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::string& name,
+Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::string& requested_name,
                                                                 const json::Value* body) {
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  auto resolved_name = index::resolve_date_math_name(requested_name, now_ms);
+  if (!resolved_name.ok()) return resolved_name.status();
+  const std::string& name = *resolved_name;
   QUARRY_RETURN_IF_ERROR(index::validate_index_name(name));
   index::IndexMetadata meta;
   meta.name = name;
@@ -89,7 +95,9 @@ Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::strin
         if (!v.IsObject()) return Status::Parsing("[aliases] must be an object");
         for (auto a = v.MemberBegin(); a != v.MemberEnd(); ++a) {
           index::AliasMetadata am;
-          am.name = json::view(a->name);
+          auto alias_name = index::resolve_date_math_name(json::view(a->name), now_ms);
+          if (!alias_name.ok()) return alias_name.status();
+          am.name = *alias_name;
           if (am.name == name) {
             return Status::InvalidArgument("alias name [" + am.name + "] self-conflicts with index name");
           }

@@ -5,6 +5,8 @@
 #include <random>
 #include <set>
 
+#include "index/date_math_name.h"
+
 namespace quarry::index {
 
 namespace fs = std::filesystem;
@@ -171,6 +173,12 @@ Result<std::vector<ResolvedIndex>> Catalog::resolve(const std::string& expressio
   };
 
   std::vector<std::string> parts = split_commas(expression);
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  for (auto& part : parts) {
+    auto resolved = resolve_date_math_name(part, now_ms);
+    if (resolved.ok()) part = *resolved;
+  }
   bool all_expr = parts.empty() || (parts.size() == 1 && (parts[0] == "_all" || parts[0] == "*"));
   bool wildcard_seen = all_expr;
   if (all_expr) {

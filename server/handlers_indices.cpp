@@ -59,9 +59,11 @@ HttpResponse delete_index(cluster::Node& node, HttpRequest& req) {
       index::ResolveOptions wild = *opts;
       auto resolved = node.catalog().resolve(part, wild);
       if (!resolved.ok()) return error_response(resolved.status());
+      size_t before = targets.size();
       for (const auto& r : *resolved) {
         if (r.via_aliases.empty()) targets.push_back(r.index->name());
       }
+      if (targets.size() == before && !opts->allow_no_indices) return error_response(Status::IndexNotFound(part));
       continue;
     }
     if (node.catalog().find(part)) {

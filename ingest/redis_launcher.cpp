@@ -15,8 +15,11 @@ namespace quarry::ingest {
 
 namespace fs = std::filesystem;
 
-RedisLauncher::RedisLauncher(std::string data_dir, std::string redis_binary)
-    : dir_(data_dir + "/redis"), binary_(std::move(redis_binary)), socket_path_(dir_ + "/redis.sock") {}
+RedisLauncher::RedisLauncher(std::string data_dir, std::string appendfsync, std::string redis_binary)
+    : dir_(data_dir + "/redis"),
+      appendfsync_(std::move(appendfsync)),
+      binary_(std::move(redis_binary)),
+      socket_path_(dir_ + "/redis.sock") {}
 
 RedisLauncher::~RedisLauncher() { stop(); }
 
@@ -35,7 +38,7 @@ Status RedisLauncher::spawn() {
                                    "--unixsocketperm", "700",
                                    "--dir", dir_,
                                    "--appendonly", "yes",
-                                   "--appendfsync", "everysec",
+                                   "--appendfsync", appendfsync_,
                                    "--save", "",
                                    "--pidfile", dir_ + "/redis.pid",
                                    "--logfile", dir_ + "/redis.log",

@@ -21,7 +21,9 @@ namespace quarry::ingest {
 
 class RedisLauncher {
  public:
-  RedisLauncher(std::string data_dir, std::string redis_binary = "redis-server");
+  // appendfsync: "always" (an acknowledged write survives even a Redis crash) or "everysec".
+  RedisLauncher(std::string data_dir, std::string appendfsync = "always",
+                std::string redis_binary = "redis-server");
   ~RedisLauncher();
   RedisLauncher(const RedisLauncher&) = delete;
   RedisLauncher& operator=(const RedisLauncher&) = delete;
@@ -37,6 +39,7 @@ class RedisLauncher {
   void supervise();
 
   const std::string dir_;
+  const std::string appendfsync_;
   const std::string binary_;
   const std::string socket_path_;
   pid_t child_ = -1;         // our child, when we spawned it

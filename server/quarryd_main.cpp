@@ -20,7 +20,7 @@ namespace po = boost::program_options;
 using namespace quarry;
 
 int main(int argc, char** argv) {
-  std::string host, data_dir, redis_url, node_name, cluster_name;
+  std::string host, data_dir, redis_url, node_name, cluster_name, redis_fsync;
   int port = 9200, io_threads = 1, workers = 0, search_threads = 0;
   int64_t max_backlog = 100000;
   size_t max_body_mb = 100;
@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
       ("port", po::value(&port)->default_value(9200), "HTTP port (0 = any free port; the chosen one is printed)")
       ("data-dir", po::value(&data_dir)->default_value("data"), "where indices (and the private Redis) live")
       ("redis", po::value(&redis_url), "Redis URL: redis://host:port or unix:///path (default: start a private redis-server)")
+      ("redis-fsync", po::value(&redis_fsync)->default_value("always"),
+       "appendfsync of the private Redis: always (acknowledged writes survive a Redis crash) or everysec")
       ("node-name", po::value(&node_name), "node name (default: quarry-<hostname>)")
       ("cluster-name", po::value(&cluster_name)->default_value("quarry"), "cluster name")
       ("max-body-mb", po::value(&max_body_mb)->default_value(100), "http.max_content_length in MB (413 beyond)")
@@ -65,7 +67,11 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<ingest::RedisLauncher> launcher;
   if (redis_url.empty()) {
-    launcher = std::make_unique<ingest::RedisLauncher>(data_dir);
+    if (redis_fsync != "always" && redis_fsync != "everysec") {
+      std::cerr << "quarryd: --redis-fsync must be always or everysec\n";
+      return 2;
+    }
+    launcher = std::make_unique<ingest::RedisLauncher>(data_dir, redis_fsync);
     Status st = launcher->start();
     if (!st.ok()) {
       std::cerr << "quarryd: " << st.message() << "\n";

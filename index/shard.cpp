@@ -1,6 +1,8 @@
 #include "index/shard.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <mutex>
 
 #include "index/document_mapper.h"
 
@@ -16,6 +18,12 @@ Shard::Shard(std::string path, int shard_id) : path_(std::move(path)), id_(shard
 Shard::~Shard() = default;
 
 Status Shard::open() {
+  // Xapian commits implicitly every XAPIAN_FLUSH_THRESHOLD changes (default 10000). Such a commit
+  // would store documents without the stream position they belong to, and replaying kIndexNew ops
+  // after a crash would add them twice. The applier commits often enough by itself, so the
+  // implicit flush is switched off for the whole process (Xapian reads this when a writer opens).
+  static std::once_flag no_implicit_flush;
+  std::call_once(no_implicit_flush, [] { setenv("XAPIAN_FLUSH_THRESHOLD", "2000000000", 1); });
   try {
     fs::create_directories(path_);
     writer_ = std::make_unique<Xapian::WritableDatabase>(path_, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
@@ -39,6 +47,11 @@ void Shard::put(const std::string& doc_id, Xapian::Document& doc) {
   std::string id_term = kIdPrefix + doc_id;
   doc.add_boolean_term(id_term);
   writer_->replace_document(id_term, doc);
+}
+
+void Shard::add_new(const std::string& doc_id, Xapian::Document& doc) {
+  doc.add_boolean_term(kIdPrefix + doc_id);
+  writer_->add_document(doc);
 }
 
 void Shard::remove(const std::string& doc_id) { writer_->delete_document(kIdPrefix + doc_id); }

@@ -58,6 +58,9 @@ class Shard {
 
   // ---- writer side: applier thread only ----
   void put(const std::string& doc_id, Xapian::Document& doc);
+  // Adds a document whose id is known to be absent (no id lookup). Only safe while uncommitted
+  // changes are never flushed implicitly (see ShardApplier's commit limit).
+  void add_new(const std::string& doc_id, Xapian::Document& doc);
   void remove(const std::string& doc_id);
   // Commits buffered changes together with the stream position they reach.
   Status commit(const std::string& applied_position, int64_t max_seq_no);

@@ -12,7 +12,8 @@ namespace quarry::ingest {
 
 namespace {
 constexpr int kReadCount = 64;            // stream entries per XREADGROUP
-constexpr int64_t kMaxUncommittedOps = 50000;  // commit at least this often, whatever the interval
+// Commit at least this often, whatever the refresh interval (bounds the writer's memory).
+constexpr int64_t kMaxUncommittedOps = 50000;
 constexpr int kIdleBlockMs = 1000;
 }  // namespace
 
@@ -54,6 +55,12 @@ Result<int> ShardApplier::apply_round(int block_ms) {
     unacked_.push_back(entry.id);
     // Entries at or before the committed position were applied before a crash: skip them.
     if (compare_stream_ids(entry.id, applied_position_) <= 0) continue;
+    if (uncommitted_ops_ >= kMaxUncommittedOps) {
+      // Commit between entries, so a commit always holds whole entries and their position.
+      unacked_.pop_back();
+      QUARRY_RETURN_IF_ERROR(commit_and_refresh());
+      unacked_.push_back(entry.id);
+    }
     Status st = decode_batch(entry.blob, &ops);
     if (!st.ok()) {
       std::cerr << "quarryd: skipping corrupt stream entry " << entry.id << " of " << stream_ << ": "
@@ -75,7 +82,8 @@ Result<int> ShardApplier::apply_round(int block_ms) {
           doc.add_value(index::kSlotSeqNo, Xapian::sortable_serialise(double(op.seq_no)));
           doc.add_value(index::kSlotVersion, Xapian::sortable_serialise(double(op.version)));
           doc.set_data(index::encode_stored({op.seq_no, op.version, op.primary_term, op.routing}, op.source));
-          shard.put(op.id, doc);
+          if (op.kind == OpKind::kIndexNew) shard.add_new(op.id, doc);
+          else shard.put(op.id, doc);
         }
         if (op.seq_no > applied_max_seq_) applied_max_seq_ = op.seq_no;
         ++uncommitted_ops_;

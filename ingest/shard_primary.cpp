@@ -230,7 +230,7 @@ int64_t ShardPrimary::write(const std::vector<BulkItem*>& items,
     switch (item.action) {
       case BulkAction::kIndex:
       case BulkAction::kCreate:
-        op.kind = OpKind::kIndex;
+        op.kind = cur->exists ? OpKind::kIndex : OpKind::kIndexNew;
         op.source = item.source;
         op.version = external ? *item.version : (cur->exists || cur->from_tombstone ? cur->version + 1 : 1);
         res.result = cur->exists ? "updated" : "created";
@@ -259,7 +259,7 @@ int64_t ShardPrimary::write(const std::vector<BulkItem*>& items,
           res.error = st;
           continue;
         }
-        op.kind = OpKind::kIndex;
+        op.kind = upsert ? OpKind::kIndexNew : OpKind::kIndex;
         op.source = new_source;
         op.version = cur->exists || cur->from_tombstone ? cur->version + 1 : 1;
         res.result = upsert ? "created" : "updated";

@@ -26,7 +26,7 @@ std::string encode_batch(const std::vector<WriteOp>& ops) {
     put_varint(raw, static_cast<uint64_t>(op.seq_no));
     put_varint(raw, static_cast<uint64_t>(op.version));
     put_varint(raw, static_cast<uint64_t>(op.primary_term));
-    put_bytes(raw, op.kind == OpKind::kIndex ? std::string_view(op.source) : std::string_view());
+    put_bytes(raw, op.kind != OpKind::kDelete ? std::string_view(op.source) : std::string_view());
   }
   std::string out(1, kBatchFormat);
   out += index::lz4_compress(raw);
@@ -41,13 +41,15 @@ Status decode_batch(std::string_view blob, std::vector<WriteOp>* ops) {
   uint64_t n;
   if (!get_varint(in, &n)) return Status::Corruption("stream batch is truncated");
   ops->clear();
+  // Each op takes at least 7 bytes: a corrupt count must not drive the allocation.
+  if (n > in.size() / 7) return Status::Corruption("stream batch has an impossible op count");
   ops->reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     if (in.empty()) return Status::Corruption("stream batch is truncated");
     WriteOp op;
     op.kind = static_cast<OpKind>(in[0]);
     in.remove_prefix(1);
-    if (op.kind != OpKind::kIndex && op.kind != OpKind::kDelete) {
+    if (op.kind != OpKind::kIndex && op.kind != OpKind::kDelete && op.kind != OpKind::kIndexNew) {
       return Status::Corruption("stream batch has an unknown op kind");
     }
     std::string_view id, routing, source;

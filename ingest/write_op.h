@@ -14,7 +14,9 @@
 
 namespace quarry::ingest {
 
-enum class OpKind : uint8_t { kIndex = 1, kDelete = 2 };
+// kIndexNew: an index of a document the primary knows is absent from the shard and from every
+// earlier stream entry, so the applier may add it without looking up its id.
+enum class OpKind : uint8_t { kIndex = 1, kDelete = 2, kIndexNew = 3 };
 
 struct WriteOp {
   OpKind kind = OpKind::kIndex;
@@ -23,7 +25,7 @@ struct WriteOp {
   int64_t seq_no = 0;
   int64_t version = 1;
   int64_t primary_term = 1;
-  std::string source;  // kIndex only
+  std::string source;  // kIndex / kIndexNew only
 };
 
 std::string encode_batch(const std::vector<WriteOp>& ops);

@@ -11,9 +11,6 @@
 namespace quarry::index {
 namespace {
 
-// Elasticsearch's position_increment_gap: positions of consecutive values of one text field are
-// this far apart, so phrase queries do not match across values.
-constexpr unsigned kPositionIncrementGap = 100;
 // Xapian (glass) rejects terms longer than this many bytes when the document is written; such
 // terms are skipped instead (see docs/storage-format.md).
 constexpr size_t kMaxTermBytes = 245;
@@ -194,13 +191,35 @@ class Walker {
     return value(f, v);
   }
 
-  // One scalar (or misplaced object) for `f` and its multi-fields.
+  // One scalar (or misplaced object) for `f`, its multi-fields and its copy_to targets.
   Status value(const FieldMapping& f, const json::Value& v) {
     if (v.IsObject()) return parse_error(f, v);
     QUARRY_RETURN_IF_ERROR(validating() ? check(f, v) : index_value(f, v));
     for (const std::string& sub : f.multi_fields) {
       const FieldMapping* s = lookup(f.path + "." + sub);
       if (s) QUARRY_RETURN_IF_ERROR(value(*s, v));
+    }
+    if (!f.copy_to.empty() && !copying_) {
+      // The target indexes the value as if the document had it (creating the field dynamically
+      // when allowed); copies are not copied on (Elasticsearch's copy_to is not recursive).
+      // Copy the list first: a dynamic target may be added to pending_ while we iterate.
+      std::vector<std::string> targets = f.copy_to;
+      copying_ = true;
+      Status st;
+      for (const std::string& target : targets) {
+        const FieldMapping* t = lookup(target);
+        if (t && t->type == FieldType::kObject) {
+          st = Status::DocumentParsing("Cannot copy field [" + f.path + "] to fields [" + target +
+                                       "]. Copy-to currently only works for value-type fields, not objects.");
+        } else if (t) {
+          st = walk_values(*t, v, 0);
+        } else {
+          st = walk_member("", target, v, 0);  // unmapped: dynamic mapping decides
+        }
+        if (!st.ok()) break;
+      }
+      copying_ = false;
+      QUARRY_RETURN_IF_ERROR(st);
     }
     return Status::Ok();
   }
@@ -359,7 +378,9 @@ class Walker {
           break;
       }
     });
-    if (any) base += last + 1 + kPositionIncrementGap;
+    // position_increment_gap: consecutive values of one text field are this far apart, so phrase
+    // queries do not match across values.
+    if (any) base += last + 1 + static_cast<unsigned>(f.effective_position_increment_gap());
   }
 
   const Mapping& mapping_;
@@ -372,6 +393,7 @@ class Walker {
   std::optional<DateFormat> iso_format_;
   std::optional<DateFormat> slash_format_;
 
+  bool copying_ = false;  // indexing a copy_to copy: its own copy_to is not followed
   EncodedValue scratch_;  // reused per value
   std::string term_;      // reused per term
   std::vector<char> slot_set_;

@@ -71,12 +71,15 @@ std::optional<IndexOptions> parse_index_options(std::string_view s) {
 // never silently means less than the user wrote.
 bool accepts_param(FieldType t, std::string_view p) {
   if (t == FieldType::kObject) return p == "properties" || p == "dynamic" || p == "enabled";
-  if (p == "index" || p == "store" || p == "fields") return true;
+  if (p == "index" || p == "store" || p == "fields" || p == "meta" || p == "copy_to") return true;
   switch (t) {
     case FieldType::kText:
-      return p == "analyzer" || p == "search_analyzer" || p == "index_options";
+      return p == "analyzer" || p == "search_analyzer" || p == "index_options" || p == "norms" ||
+             p == "fielddata" || p == "eager_global_ordinals" || p == "similarity" || p == "term_vector" ||
+             p == "position_increment_gap" || p == "index_phrases" || p == "index_prefixes";
     case FieldType::kKeyword:
-      return p == "ignore_above" || p == "null_value" || p == "doc_values";
+      return p == "ignore_above" || p == "null_value" || p == "doc_values" || p == "normalizer" || p == "norms" ||
+             p == "eager_global_ordinals" || p == "similarity";
     case FieldType::kDate:
       return p == "format" || p == "null_value" || p == "doc_values" || p == "ignore_malformed";
     case FieldType::kBoolean:
@@ -84,6 +87,126 @@ bool accepts_param(FieldType t, std::string_view p) {
     default:  // numeric
       return p == "null_value" || p == "doc_values" || p == "coerce" || p == "ignore_malformed";
   }
+}
+
+// Number of Unicode code points in UTF-8 text (Elasticsearch counts lengths in code points).
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The Java class name Elasticsearch prints for a parsed JSON value ("Integer[3]").
+std::string java_type_name(const json::Value& v) {
+  if (v.IsString()) return "String";
+  if (v.IsBool()) return "Boolean";
+  if (v.IsInt()) return "Integer";
+  if (v.IsInt64() || v.IsUint64()) return "Long";
+  if (v.IsNumber()) return "Double";
+  if (v.IsArray()) return "ArrayList";
+  if (v.IsObject()) return "HashMap";
+  return "null";
+}
+
+// Per-field "meta": at most 5 entries, keys up to 20 characters, values strings up to 50.
+Status read_field_meta(const json::Value& v, std::string_view leaf, std::map<std::string, std::string>& out) {
+  std::string field(leaf);
+  if (!v.IsObject()) {
+    return mapper_parsing("[meta] must be an object, got " + java_type_name(v) + "[" + value_preview(v) +
+                          "] for field [" + field + "]");
+  }
+  if (v.MemberCount() > 5) {
+    return mapper_parsing("[meta] can't have more than 5 entries, but got " + std::to_string(v.MemberCount()) +
+                          " on field [" + field + "]");
+  }
+  for (const auto& m : v.GetObject()) {
+    if (code_points(json::view(m.name)) > 20) {
+      return mapper_parsing("[meta] keys can't be longer than 20 chars, but got [" + std::string(json::view(m.name)) +
+                            "] for field [" + field + "]");
+    }
+  }
+  std::map<std::string, std::string> meta;
+  for (const auto& m : v.GetObject()) {
+    if (m.value.IsNull()) return mapper_parsing("[meta] values can't be null (field [" + field + "])");
+    if (!m.value.IsString()) {
+      return mapper_parsing("[meta] values can only be strings, but got " + java_type_name(m.value) + "[" +
+                            value_preview(m.value) + "] for field [" + field + "]");
+    }
+    if (code_points(json::view(m.value)) > 50) {
+      return mapper_parsing("[meta] values can't be longer than 50 chars, but got [" +
+                            std::string(json::view(m.value)) + "] for field [" + field + "]");
+    }
+    meta[std::string(json::view(m.name))] = std::string(json::view(m.value));
+  }
+  out = std::move(meta);
+  return Status::Ok();
+}
+
+Status read_copy_to(const json::Value& v, std::string_view leaf, std::vector<std::string>& out) {
+  std::vector<std::string> targets;
+  auto add = [&](const json::Value& t) -> Status {
+    if (!t.IsString()) {
+      return mapper_parsing("Failed to parse mapping: [copy_to] on mapper [" + std::string(leaf) +
+                            "] must be a field name or an array of field names, got [" + value_preview(t) + "]");
+    }
+    QUARRY_RETURN_IF_ERROR(validate_field_name(json::view(t)));
+    targets.emplace_back(json::view(t));
+    return Status::Ok();
+  };
+  if (v.IsArray()) {
+    for (const auto& t : v.GetArray()) QUARRY_RETURN_IF_ERROR(add(t));
+  } else {
+    QUARRY_RETURN_IF_ERROR(add(v));
+  }
+  out = std::move(targets);
+  return Status::Ok();
+}
+
+constexpr std::string_view kTermVectorValues[] = {"no",
+                                                  "yes",
+                                                  "with_positions",
+                                                  "with_offsets",
+                                                  "with_positions_offsets",
+                                                  "with_positions_payloads",
+                                                  "with_positions_offsets_payloads"};
+
+Status read_index_prefixes(const json::Value& v, std::string_view leaf, std::optional<IndexPrefixes>& out) {
+  if (v.IsNull()) {
+    out.reset();
+    return Status::Ok();
+  }
+  if (!v.IsObject()) {
+    return mapper_parsing("Failed to parse mapping: [index_prefixes] on mapper [" + std::string(leaf) +
+                          "] must be an object");
+  }
+  IndexPrefixes cfg;
+  std::string unsupported;
+  for (const auto& m : v.GetObject()) {
+    std::string_view k = json::view(m.name);
+    if (k == "min_chars" || k == "max_chars") {
+      auto n = parse_integer_value(m.value, FieldType::kInteger, true);
+      if (!n) return mapper_parsing("Failed to parse mapping: [" + std::string(k) + "] must be an integer, got [" + value_preview(m.value) + "]");
+      (k == "min_chars" ? cfg.min_chars : cfg.max_chars) = static_cast<int>(*n);
+    } else {
+      unsupported += " [" + std::string(k) + " : " + value_preview(m.value) + "]";
+    }
+  }
+  if (!unsupported.empty()) {
+    return mapper_parsing("Mapping definition for [index_prefixes] has unsupported parameters: " + unsupported);
+  }
+  if (cfg.min_chars > cfg.max_chars) {
+    return mapper_parsing("min_chars [" + std::to_string(cfg.min_chars) + "] must be less than max_chars [" +
+                          std::to_string(cfg.max_chars) + "]");
+  }
+  if (cfg.min_chars < 1) return mapper_parsing("min_chars [" + std::to_string(cfg.min_chars) + "] must be greater than zero");
+  if (cfg.max_chars >= 20) return mapper_parsing("max_chars [" + std::to_string(cfg.max_chars) + "] must be less than 20");
+  out = cfg;
+  return Status::Ok();
+}
+
+std::string index_prefixes_text(const std::optional<IndexPrefixes>& p) {
+  if (!p) return "null";
+  return "{min_chars=" + std::to_string(p->min_chars) + ", max_chars=" + std::to_string(p->max_chars) + "}";
 }
 
 Status compile_date_format(FieldMapping& f) {
@@ -147,6 +270,70 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
       if (!v.IsString()) return mapper_parsing("[format] on mapper [" + std::string(leaf) + "] must be a string");
       f.format = std::string(json::view(v));
       QUARRY_RETURN_IF_ERROR(compile_date_format(f));
+    } else if (p == "meta") {
+      if (v.IsNull()) {
+        return mapper_parsing("[meta] on mapper [" + std::string(leaf) + "] of type [" + field_type_name(f.type) +
+                              "] must not have a [null] value");
+      }
+      QUARRY_RETURN_IF_ERROR(read_field_meta(v, leaf, f.meta));
+    } else if (p == "copy_to") {
+      if (!f.parent_multi_field.empty()) {
+        return mapper_parsing("copy_to in multi fields is not allowed. Found the copy_to in field [" + std::string(leaf) +
+                              "] which is within a multi field.");
+      }
+      QUARRY_RETURN_IF_ERROR(read_copy_to(v, leaf, f.copy_to));
+    } else if (p == "normalizer") {
+      if (v.IsNull()) {
+        f.normalizer.clear();
+        continue;
+      }
+      if (!v.IsString() || json::view(v) != "lowercase") {
+        return mapper_parsing("normalizer [" + (v.IsString() ? std::string(json::view(v)) : value_preview(v)) +
+                              "] not found for field [" + std::string(leaf) + "]");
+      }
+      f.normalizer = std::string(json::view(v));
+    } else if (p == "norms") {
+      bool b = true;
+      QUARRY_RETURN_IF_ERROR(read_bool(v, b));
+      f.norms = b;
+    } else if (p == "fielddata") {
+      QUARRY_RETURN_IF_ERROR(read_bool(v, f.fielddata));
+    } else if (p == "eager_global_ordinals") {
+      QUARRY_RETURN_IF_ERROR(read_bool(v, f.eager_global_ordinals));
+    } else if (p == "index_phrases") {
+      QUARRY_RETURN_IF_ERROR(read_bool(v, f.index_phrases));
+    } else if (p == "similarity") {
+      if (v.IsNull()) {
+        f.similarity.clear();
+        continue;
+      }
+      std::string name = v.IsString() ? std::string(json::view(v)) : value_preview(v);
+      if (name != "BM25" && name != "boolean") {
+        return mapper_parsing("Unknown Similarity type [" + name + "] for field [" + std::string(leaf) + "]");
+      }
+      f.similarity = name;
+    } else if (p == "term_vector") {
+      std::string_view tv = v.IsString() ? json::view(v) : std::string_view();
+      bool known = false;
+      for (std::string_view k : kTermVectorValues) known = known || (v.IsString() && tv == k);
+      if (!known) {
+        return mapper_parsing("Unknown value [" + (v.IsString() ? std::string(tv) : value_preview(v)) +
+                              "] for field [term_vector] - accepted values are [no, yes, with_positions, with_offsets, "
+                              "with_positions_offsets, with_positions_payloads, with_positions_offsets_payloads]");
+      }
+      f.term_vector = tv == "no" ? std::string() : std::string(tv);
+    } else if (p == "position_increment_gap") {
+      auto n = parse_integer_value(v, FieldType::kInteger, true);
+      if (!n) {
+        return mapper_parsing("Failed to parse mapping: [position_increment_gap] must be an integer, got [" +
+                              value_preview(v) + "]");
+      }
+      if (*n < 0) {
+        return mapper_parsing("[position_increment_gap] on mapper [" + std::string(leaf) + "] cannot be negative");
+      }
+      f.position_increment_gap = static_cast<int>(*n);
+    } else if (p == "index_prefixes") {
+      QUARRY_RETURN_IF_ERROR(read_index_prefixes(v, leaf, f.index_prefixes));
     } else if (p == "null_value") {
       if (v.IsNull()) {
         f.null_value.reset();
@@ -156,6 +343,15 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
         return mapper_parsing("Failed to parse mapping: [null_value] on mapper [" + std::string(leaf) + "] must be a scalar");
       }
       f.null_value = json::to_string(v);
+    }
+  }
+  if (f.type == FieldType::kText && f.index_options < IndexOptions::kPositions) {
+    if (f.position_increment_gap >= 0) {
+      return mapper_parsing("Cannot set position_increment_gap on field [" + std::string(leaf) +
+                            "] without positions enabled");
+    }
+    if (f.index_phrases) {
+      return mapper_parsing("Cannot set index_phrases on field [" + std::string(leaf) + "] if positions are not enabled");
     }
   }
   if (f.null_value && f.type != FieldType::kKeyword) {
@@ -179,9 +375,22 @@ std::vector<std::string> param_conflicts(const FieldMapping& e, const FieldMappi
     if (from != to) out.push_back(std::string("Cannot update parameter [") + param + "] from [" + from + "] to [" + to + "]");
   };
   auto analyzer_text = [](const std::string& a) { return a.empty() ? std::string("default") : a; };
+  auto or_null = [](const std::string& s) { return s.empty() ? std::string("null") : s; };
+  if (e.type == FieldType::kText || e.type == FieldType::kKeyword) {
+    // norms can be switched off, never back on.
+    bool en = e.effective_norms(), fn = f.effective_norms();
+    if (en != fn && !en) cmp("norms", bool_text(en), bool_text(fn));
+    cmp("similarity", or_null(e.similarity), or_null(f.similarity));
+  }
+  if (e.type == FieldType::kKeyword) cmp("normalizer", or_null(e.normalizer), or_null(f.normalizer));
   if (e.type == FieldType::kText) {
     cmp("analyzer", analyzer_text(e.analyzer), analyzer_text(f.analyzer));
     cmp("index_options", index_options_name(e.index_options), index_options_name(f.index_options));
+    auto tv = [](const std::string& s) { return s.empty() ? std::string("no") : s; };
+    cmp("term_vector", tv(e.term_vector), tv(f.term_vector));
+    cmp("position_increment_gap", std::to_string(e.position_increment_gap), std::to_string(f.position_increment_gap));
+    cmp("index_phrases", bool_text(e.index_phrases), bool_text(f.index_phrases));
+    cmp("index_prefixes", index_prefixes_text(e.index_prefixes), index_prefixes_text(f.index_prefixes));
   } else {
     cmp("doc_values", bool_text(e.doc_values), bool_text(f.doc_values));
     cmp("null_value", null_value_text(e), null_value_text(f));
@@ -246,6 +455,15 @@ const char* dynamic_mode_name(DynamicMode m) {
   return "true";
 }
 
+const char* source_mode_name(SourceMode m) {
+  switch (m) {
+    case SourceMode::kDisabled: return "disabled";
+    case SourceMode::kStored: return "stored";
+    case SourceMode::kSynthetic: return "synthetic";
+  }
+  return "stored";
+}
+
 const char* index_options_name(IndexOptions o) {
   switch (o) {
     case IndexOptions::kDocs: return "docs";
@@ -257,15 +475,16 @@ const char* index_options_name(IndexOptions o) {
 }
 
 Status validate_field_name(std::string_view name) {
-  if (name.empty()) return mapper_parsing("field name cannot be an empty string");
+  auto bad = [](std::string m) { return Status::InvalidArgument(std::move(m)); };
+  if (name.empty()) return bad("field name cannot be an empty string");
   if (name.find_first_not_of('.') == std::string_view::npos) {
-    return mapper_parsing("field name cannot contain only dots: [" + std::string(name) + "]");
+    return bad("field name cannot contain only dots: [" + std::string(name) + "]");
   }
   if (name.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return mapper_parsing("field name cannot contain only whitespace: ['" + std::string(name) + "']");
+    return bad("field name cannot contain only whitespace: ['" + std::string(name) + "']");
   }
   if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) {
-    return mapper_parsing("field name cannot contain an empty segment: [" + std::string(name) + "]");
+    return bad("field name cannot contain an empty segment: [" + std::string(name) + "]");
   }
   return Status::Ok();
 }
@@ -280,6 +499,12 @@ Status Mapping::merge_es_json(const json::Value& mappings) { return merge_impl(m
 
 Status Mapping::merge_impl(const json::Value& mappings, bool creating) {
   if (!mappings.IsObject()) return mapper_parsing("Failed to parse mapping: the mapping definition must be an object");
+  // A body whose single key is the type name "_doc" (the pre-8.0 typed form).
+  if (mappings.MemberCount() == 1 && json::view(mappings.MemberBegin()->name) == "_doc") {
+    return Status::InvalidArgument(creating ? "The mapping definition cannot be nested under a type [_doc] unless "
+                                              "include_type_name is set to true."
+                                            : "Types cannot be provided in put mapping requests");
+  }
   Mapping next = *this;  // copy-on-write: *this changes only if everything succeeds
   std::string unsupported;
   for (const auto& m : mappings.GetObject()) {
@@ -298,21 +523,7 @@ Status Mapping::merge_impl(const json::Value& mappings, bool creating) {
       QUARRY_RETURN_IF_ERROR(read_bool(v, next.numeric_detection_));
       next.numeric_detection_set_ = true;
     } else if (key == "_source") {
-      if (!v.IsObject()) return mapper_parsing("Failed to parse mapping: [_source] must be an object");
-      for (const auto& s : v.GetObject()) {
-        if (json::view(s.name) != "enabled") {
-          return mapper_parsing("unknown parameter [" + std::string(json::view(s.name)) +
-                                "] on mapper [_source] of type [_source]");
-        }
-        bool enabled = true;
-        QUARRY_RETURN_IF_ERROR(read_bool(s.value, enabled));
-        if (!creating && enabled != source_enabled_) {
-          return Status::InvalidArgument("Mapper for [_source] conflicts with existing mapper:\n\tCannot update parameter [enabled] from [" +
-                                         bool_text(source_enabled_) + "] to [" + bool_text(enabled) + "]");
-        }
-        next.source_enabled_ = enabled;
-        next.source_set_ = true;
-      }
+      QUARRY_RETURN_IF_ERROR(next.apply_source(v, creating));
     } else if (key == "_meta") {
       if (v.IsNull()) {
         next.meta_json_.reset();
@@ -330,6 +541,65 @@ Status Mapping::merge_impl(const json::Value& mappings, bool creating) {
   }
   if (!unsupported.empty()) return mapper_parsing("Root mapping definition has unsupported parameters: " + unsupported);
   *this = std::move(next);
+  return Status::Ok();
+}
+
+bool Mapping::source_enabled() const {
+  if (source_set_) return source_enabled_;
+  if (source_mode_) return *source_mode_ != SourceMode::kDisabled;
+  return true;
+}
+
+// "_source": {"enabled": bool} or {"mode": "disabled"|"stored"|"synthetic"}, with Elasticsearch's
+// update rules: enabled may go from true to false only; the mode may change to anything but
+// "stored" (so synthetic source cannot be turned back into stored source).
+Status Mapping::apply_source(const json::Value& def, bool creating) {
+  if (!def.IsObject()) return mapper_parsing("Failed to parse mapping: [_source] must be an object");
+  std::optional<bool> enabled;
+  std::optional<SourceMode> mode;
+  for (const auto& s : def.GetObject()) {
+    std::string_view p = json::view(s.name);
+    if (p == "enabled") {
+      bool b = true;
+      QUARRY_RETURN_IF_ERROR(read_bool(s.value, b));
+      enabled = b;
+    } else if (p == "mode") {
+      std::string_view m = s.value.IsString() ? json::view(s.value) : std::string_view();
+      if (m == "disabled") mode = SourceMode::kDisabled;
+      else if (m == "stored") mode = SourceMode::kStored;
+      else if (m == "synthetic") mode = SourceMode::kSynthetic;
+      else {
+        return mapper_parsing("Failed to parse mapping: Unknown value [" +
+                              (s.value.IsString() ? std::string(m) : value_preview(s.value)) +
+                              "] for field [mode] - accepted values are [disabled, stored, synthetic]");
+      }
+    } else {
+      return mapper_parsing("unknown parameter [" + std::string(p) + "] on mapper [_source] of type [_source]");
+    }
+  }
+  if (enabled && mode) return mapper_parsing("Cannot set both [mode] and [enabled] parameters");
+  bool new_enabled = enabled.value_or(true);
+  if (!creating) {
+    std::vector<std::string> conflicts;
+    if (new_enabled != source_enabled_ && !source_enabled_) {
+      conflicts.push_back("Cannot update parameter [enabled] from [" + bool_text(source_enabled_) + "] to [" +
+                          bool_text(new_enabled) + "]");
+    }
+    // Unset -> stored is allowed: it is what the default already means.
+    if (mode == SourceMode::kStored && source_mode_ && *source_mode_ != SourceMode::kStored) {
+      conflicts.push_back(std::string("Cannot update parameter [mode] from [") + source_mode_name(*source_mode_) +
+                          "] to [stored]");
+    }
+    if (!conflicts.empty()) {
+      std::string msg = "Mapper for [_source] conflicts with existing mapper:";
+      for (const auto& c : conflicts) msg += "\n\t" + c;
+      return Status::InvalidArgument(std::move(msg));
+    }
+  }
+  // {"enabled": true} is the default and is not remembered as explicit (nor printed).
+  source_enabled_ = new_enabled;
+  source_set_ = !new_enabled;
+  source_mode_ = mode;
   return Status::Ok();
 }
 
@@ -426,6 +696,11 @@ Status Mapping::apply_field(const std::string& path, std::string_view leaf, cons
       e.search_analyzer = f.search_analyzer;
       e.coerce = f.coerce;
       e.ignore_malformed = f.ignore_malformed;
+      e.meta = std::move(f.meta);  // replaced, not merged (as in Elasticsearch)
+      e.copy_to = std::move(f.copy_to);
+      e.norms = f.norms;
+      e.fielddata = f.fielddata;
+      e.eager_global_ordinals = f.eager_global_ordinals;
     }
   }
 
@@ -586,11 +861,68 @@ void Mapping::write_children(json::Writer& w, std::string_view parent,
       w.Key("store");
       w.Bool(true);
     }
+    auto str = [&w](const std::string& v) { w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size())); };
+    if (!f->normalizer.empty()) {
+      w.Key("normalizer");
+      str(f->normalizer);
+    }
+    if (f->norms && *f->norms != (f->type == FieldType::kText)) {
+      w.Key("norms");
+      w.Bool(*f->norms);
+    }
+    if (f->fielddata) {
+      w.Key("fielddata");
+      w.Bool(true);
+    }
+    if (f->eager_global_ordinals) {
+      w.Key("eager_global_ordinals");
+      w.Bool(true);
+    }
+    if (!f->similarity.empty()) {
+      w.Key("similarity");
+      str(f->similarity);
+    }
+    if (!f->term_vector.empty()) {
+      w.Key("term_vector");
+      str(f->term_vector);
+    }
+    if (f->position_increment_gap >= 0) {
+      w.Key("position_increment_gap");
+      w.Int(f->position_increment_gap);
+    }
+    if (f->index_phrases) {
+      w.Key("index_phrases");
+      w.Bool(true);
+    }
+    if (f->index_prefixes) {
+      w.Key("index_prefixes");
+      w.StartObject();
+      w.Key("min_chars");
+      w.Int(f->index_prefixes->min_chars);
+      w.Key("max_chars");
+      w.Int(f->index_prefixes->max_chars);
+      w.EndObject();
+    }
+    if (!f->meta.empty()) {
+      w.Key("meta");
+      w.StartObject();
+      for (const auto& [k, v] : f->meta) {
+        w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+        str(v);
+      }
+      w.EndObject();
+    }
     if (has_kids) {
       w.Key("fields");
       w.StartObject();
       write_children(w, f->path, kids);
       w.EndObject();
+    }
+    if (!f->copy_to.empty()) {
+      w.Key("copy_to");
+      w.StartArray();
+      for (const auto& t : f->copy_to) str(t);
+      w.EndArray();
     }
     w.EndObject();
   }
@@ -611,6 +943,12 @@ void Mapping::write_es_json(json::Writer& w) const {
     w.StartObject();
     w.Key("enabled");
     w.Bool(false);
+    w.EndObject();
+  } else if (source_mode_) {
+    w.Key("_source");
+    w.StartObject();
+    w.Key("mode");
+    w.String(source_mode_name(*source_mode_));
     w.EndObject();
   }
   if (dynamic_templates_json_) {
@@ -673,6 +1011,10 @@ void Mapping::write_meta_json(json::Writer& w) const {
   w.Bool(source_enabled_);
   w.Key("source_set");
   w.Bool(source_set_);
+  if (source_mode_) {
+    w.Key("source_mode");
+    w.String(source_mode_name(*source_mode_));
+  }
   if (meta_json_) {
     w.Key("meta");
     json::write_raw(w, *meta_json_);
@@ -733,6 +1075,62 @@ void Mapping::write_meta_json(json::Writer& w) const {
       w.Key("dynamic");
       w.String(dynamic_mode_name(*f.dynamic));
     }
+    auto str = [&w](const std::string& v) { w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size())); };
+    // Optional members (absent = default), so metadata written before they existed still loads.
+    if (!f.meta.empty()) {
+      w.Key("meta");
+      w.StartObject();
+      for (const auto& [k, v] : f.meta) {
+        w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+        str(v);
+      }
+      w.EndObject();
+    }
+    if (!f.copy_to.empty()) {
+      w.Key("copy_to");
+      w.StartArray();
+      for (const auto& t : f.copy_to) str(t);
+      w.EndArray();
+    }
+    if (!f.normalizer.empty()) {
+      w.Key("normalizer");
+      str(f.normalizer);
+    }
+    if (f.norms) {
+      w.Key("norms");
+      w.Bool(*f.norms);
+    }
+    if (f.fielddata) {
+      w.Key("fielddata");
+      w.Bool(true);
+    }
+    if (f.eager_global_ordinals) {
+      w.Key("eager_global_ordinals");
+      w.Bool(true);
+    }
+    if (!f.similarity.empty()) {
+      w.Key("similarity");
+      str(f.similarity);
+    }
+    if (!f.term_vector.empty()) {
+      w.Key("term_vector");
+      str(f.term_vector);
+    }
+    if (f.position_increment_gap >= 0) {
+      w.Key("position_increment_gap");
+      w.Int(f.position_increment_gap);
+    }
+    if (f.index_phrases) {
+      w.Key("index_phrases");
+      w.Bool(true);
+    }
+    if (f.index_prefixes) {
+      w.Key("index_prefixes");
+      w.StartArray();
+      w.Int(f.index_prefixes->min_chars);
+      w.Int(f.index_prefixes->max_chars);
+      w.EndArray();
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -771,6 +1169,47 @@ bool get_dynamic(const json::Value& o, const char* key, DynamicMode& out) {
   return read_dynamic(v, out).ok();
 }
 
+// The members write_meta_json writes only when they differ from the default.
+Status read_optional_field_members(const json::Value& fv, FieldMapping& f) {
+  auto bad = [&](const char* what) { return corrupt(std::string(what) + " of [" + f.path + "]"); };
+  if (auto it = fv.FindMember("meta"); it != fv.MemberEnd()) {
+    if (!it->value.IsObject()) return bad("meta");
+    for (const auto& m : it->value.GetObject()) {
+      if (!m.value.IsString()) return bad("meta");
+      f.meta[std::string(json::view(m.name))] = std::string(json::view(m.value));
+    }
+  }
+  if (auto it = fv.FindMember("copy_to"); it != fv.MemberEnd()) {
+    if (!it->value.IsArray()) return bad("copy_to");
+    for (const auto& t : it->value.GetArray()) {
+      if (!t.IsString()) return bad("copy_to");
+      f.copy_to.emplace_back(json::view(t));
+    }
+  }
+  if (fv.HasMember("normalizer") && !get_string(fv, "normalizer", f.normalizer)) return bad("normalizer");
+  if (fv.HasMember("norms")) {
+    bool b = true;
+    if (!get_bool(fv, "norms", b)) return bad("norms");
+    f.norms = b;
+  }
+  if (fv.HasMember("fielddata") && !get_bool(fv, "fielddata", f.fielddata)) return bad("fielddata");
+  if (fv.HasMember("eager_global_ordinals") && !get_bool(fv, "eager_global_ordinals", f.eager_global_ordinals)) {
+    return bad("eager_global_ordinals");
+  }
+  if (fv.HasMember("similarity") && !get_string(fv, "similarity", f.similarity)) return bad("similarity");
+  if (fv.HasMember("term_vector") && !get_string(fv, "term_vector", f.term_vector)) return bad("term_vector");
+  if (fv.HasMember("position_increment_gap") && !get_int(fv, "position_increment_gap", f.position_increment_gap)) {
+    return bad("position_increment_gap");
+  }
+  if (fv.HasMember("index_phrases") && !get_bool(fv, "index_phrases", f.index_phrases)) return bad("index_phrases");
+  if (auto it = fv.FindMember("index_prefixes"); it != fv.MemberEnd()) {
+    const json::Value& p = it->value;
+    if (!p.IsArray() || p.Size() != 2 || !p[0].IsInt() || !p[1].IsInt()) return bad("index_prefixes");
+    f.index_prefixes = IndexPrefixes{p[0].GetInt(), p[1].GetInt()};
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Mapping> Mapping::from_meta_json(const json::Value& meta) {
@@ -786,6 +1225,14 @@ Result<Mapping> Mapping::from_meta_json(const json::Value& meta) {
       !get_bool(meta, "source_enabled", m.source_enabled_) || !get_bool(meta, "source_set", m.source_set_) ||
       !get_int(meta, "next_prefix", m.next_prefix_) || !get_int(meta, "next_slot", m.next_slot_)) {
     return corrupt("missing top-level member");
+  }
+  if (meta.HasMember("source_mode")) {
+    std::string mode;
+    if (!get_string(meta, "source_mode", mode)) return corrupt("source_mode");
+    if (mode == "disabled") m.source_mode_ = SourceMode::kDisabled;
+    else if (mode == "stored") m.source_mode_ = SourceMode::kStored;
+    else if (mode == "synthetic") m.source_mode_ = SourceMode::kSynthetic;
+    else return corrupt("source_mode");
   }
   auto mj = meta.FindMember("meta");
   if (mj != meta.MemberEnd()) m.meta_json_ = json::to_string(mj->value);
@@ -825,6 +1272,7 @@ Result<Mapping> Mapping::from_meta_json(const json::Value& meta) {
       if (!get_dynamic(fv, "dynamic", d)) return corrupt("dynamic of [" + f.path + "]");
       f.dynamic = d;
     }
+    QUARRY_RETURN_IF_ERROR(read_optional_field_members(fv, f));
     if (!compile_date_format(f).ok()) return corrupt("date format of [" + f.path + "]");
     m.fields_.emplace(f.path, std::move(f));
   }

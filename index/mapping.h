@@ -21,6 +21,21 @@ namespace quarry::index {
 enum class FieldType { kText, kKeyword, kLong, kInteger, kShort, kByte, kDouble, kFloat, kDate, kBoolean, kObject };
 enum class IndexOptions { kDocs, kFreqs, kPositions, kOffsets };
 enum class DynamicMode { kTrue, kFalse, kStrict };
+// Elasticsearch 8's `_source.mode`. Quarry always keeps the original _source bytes; the mode only
+// changes what the mapping reports (and which updates are allowed).
+enum class SourceMode { kDisabled, kStored, kSynthetic };
+
+// Elasticsearch's default position_increment_gap for text fields.
+inline constexpr int kDefaultPositionIncrementGap = 100;
+// index_prefixes defaults (min_chars, max_chars).
+inline constexpr int kDefaultPrefixMinChars = 2;
+inline constexpr int kDefaultPrefixMaxChars = 5;
+
+struct IndexPrefixes {
+  int min_chars = kDefaultPrefixMinChars;
+  int max_chars = kDefaultPrefixMaxChars;
+  bool operator==(const IndexPrefixes&) const = default;
+};
 
 const char* field_type_name(FieldType t);
 std::optional<FieldType> parse_field_type(std::string_view name);
@@ -50,10 +65,29 @@ struct FieldMapping {
   bool enabled = true;                         // object: false = kept in _source, never parsed
   // date: the compiled `format` (or the default); set by Mapping when the field is inserted.
   std::shared_ptr<const DateFormat> date_format;
+  // Per-field "meta" (sorted by key, as Elasticsearch prints it). A mapping update replaces it.
+  std::map<std::string, std::string> meta;
+  // Full paths this field's values are also indexed into (not recursively). Updatable.
+  std::vector<std::string> copy_to;
+  // The parameters below are accepted, validated, persisted and echoed as Elasticsearch does;
+  // apart from position_increment_gap they have no effect on indexing or search yet.
+  std::string normalizer;                      // keyword: "" = none; only "lowercase" is known
+  std::optional<bool> norms;                   // text (default true), keyword (default false)
+  bool fielddata = false;                      // text
+  bool eager_global_ordinals = false;          // text, keyword
+  std::string similarity;                      // text, keyword: "" = default ("BM25")
+  std::string term_vector;                     // text: "" = "no"
+  int position_increment_gap = -1;             // text: -1 = default (100); used by the indexer
+  bool index_phrases = false;                  // text
+  std::optional<IndexPrefixes> index_prefixes; // text
 
   // The analyzer used at index time / at search time ("standard" when unset).
   std::string_view index_analyzer() const { return analyzer.empty() ? std::string_view("standard") : analyzer; }
   std::string_view query_analyzer() const { return search_analyzer.empty() ? index_analyzer() : search_analyzer; }
+  bool effective_norms() const { return norms.value_or(type == FieldType::kText); }
+  int effective_position_increment_gap() const {
+    return position_increment_gap < 0 ? kDefaultPositionIncrementGap : position_increment_gap;
+  }
   // The date format in effect (the compiled `format`, else the default).
   const DateFormat& effective_date_format() const {
     return date_format ? *date_format : DateFormat::default_format();
@@ -61,7 +95,9 @@ struct FieldMapping {
 };
 
 // Checks a field name as given in a mapping or a document: not empty, not only dots or
-// whitespace, no empty segment between dots. Errors: kMapperParsing with Elasticsearch's text.
+// whitespace, no empty segment between dots. Errors: kInvalidArgument with Elasticsearch's text
+// (ES reports a mapper_parsing_exception caused by an illegal_argument_exception with this
+// reason; the document mapper turns it into a document parsing error).
 Status validate_field_name(std::string_view name);
 
 // Whether fields of this type get a value slot (keyword, numeric, date, boolean).
@@ -69,16 +105,19 @@ bool has_value_slot(FieldType t);
 
 const char* dynamic_mode_name(DynamicMode m);  // "true" / "false" / "strict"
 const char* index_options_name(IndexOptions o);  // "docs" / "freqs" / "positions" / "offsets"
+const char* source_mode_name(SourceMode m);      // "disabled" / "stored" / "synthetic"
 
 class Mapping {
  public:
   // Builds a mapping from an Elasticsearch "mappings" object ({"properties":{...},"dynamic":...}).
-  // Assigns fresh prefixes/slots. Errors: kMapperParsing for unknown types / bad parameters.
+  // Assigns fresh prefixes/slots. Errors: kMapperParsing for unknown types / bad parameters;
+  // kInvalidArgument for a bad field name or a mapping nested under the type name "_doc".
   static Result<Mapping> from_es_json(const json::Value& mappings);
 
   // PUT _mapping: adds new fields and accepts identical redefinitions. Changing the type or an
   // immutable parameter of an existing field -> kInvalidArgument ("mapper [x] cannot be changed
-  // from type [long] to [text]"). On error the mapping is unchanged.
+  // from type [long] to [text]"), as is a body wrapped in the type name ({"_doc":{...}}) and
+  // turning synthetic _source back to stored. On error the mapping is unchanged.
   Status merge_es_json(const json::Value& mappings);
 
   // Adds one field discovered by dynamic mapping (already validated). Assigns prefix/slot.
@@ -99,7 +138,10 @@ class Mapping {
   DynamicMode dynamic_at(std::string_view object_path) const;
   bool date_detection() const { return date_detection_; }
   bool numeric_detection() const { return numeric_detection_; }
-  bool source_enabled() const { return source_enabled_; }
+  // Whether _source is kept (false for "enabled": false or "mode": "disabled").
+  bool source_enabled() const;
+  // The `_source.mode` if one was given (and "enabled" was not).
+  std::optional<SourceMode> source_mode() const { return source_mode_; }
   // "_meta" and "dynamic_templates" as given (raw JSON), echoed by write_es_json.
   const std::optional<std::string>& meta_json() const { return meta_json_; }
   const std::optional<std::string>& dynamic_templates_json() const { return dynamic_templates_json_; }
@@ -107,6 +149,7 @@ class Mapping {
  private:
   FieldMapping& insert(FieldMapping f);  // assigns prefix/slot if unset
   Status merge_impl(const json::Value& mappings, bool creating);
+  Status apply_source(const json::Value& def, bool creating);
   Status apply_properties(const json::Value& props, const std::string& parent_path);
   Status apply_field(const std::string& path, std::string_view leaf, const json::Value& def,
                      const std::string& parent_multi_field);
@@ -119,13 +162,14 @@ class Mapping {
   bool dynamic_set_ = false;            // printed only if given explicitly, as Elasticsearch does
   bool date_detection_set_ = false;
   bool numeric_detection_set_ = false;
-  bool source_set_ = false;
+  bool source_set_ = false;              // "_source.enabled" given explicitly (false)
 
   std::map<std::string, FieldMapping, std::less<>> fields_;  // objects included, type kObject
   DynamicMode dynamic_ = DynamicMode::kTrue;
   bool date_detection_ = true;
   bool numeric_detection_ = false;
-  bool source_enabled_ = true;
+  bool source_enabled_ = true;          // the "enabled" parameter's value
+  std::optional<SourceMode> source_mode_;
   int next_prefix_ = 0;  // prefixes are "X" + number + ":" so they never collide
   int next_slot_ = 10;   // slots below 10 are reserved for the engine (see storage-format.md)
 };

@@ -294,6 +294,71 @@ TEST(Indexing, OverlongTermsAreSkippedNotFatal) {
   EXPECT_EQ(doc.get_value(m.find("k")->slot), big);
 }
 
+TEST(Indexing, PositionIncrementGapFromMapping) {
+  Mapping m = mapping_of(R"({"properties":{"body":{"type":"text","position_increment_gap":0},
+      "wide":{"type":"text","position_increment_gap":1000}}})");
+  Xapian::Document doc = index_doc(m, R"({"body":["one two","three"],"wide":["a","b"]})");
+  auto terms = terms_of(doc);
+  EXPECT_EQ(terms[prefix(m, "body") + "three"].positions, (std::vector<Xapian::termpos>{3}));  // no gap
+  EXPECT_EQ(terms[prefix(m, "wide") + "b"].positions, (std::vector<Xapian::termpos>{1002}));
+}
+
+TEST(CopyTo, ValuesAreIndexedIntoTheTargets) {
+  Mapping m = mapping_of(R"({"properties":{
+      "first":{"type":"text","copy_to":["full","names"]},
+      "last":{"type":"keyword","copy_to":"full"},
+      "age":{"type":"long","copy_to":"age_text"},
+      "full":{"type":"text","copy_to":"never"},
+      "names":{"type":"keyword"},"age_text":{"type":"keyword"}}})");
+  Xapian::Document doc = index_doc(m, R"({"first":"John Ronald","last":"Tolkien","age":81})");
+  auto terms = terms_of(doc);
+  const std::string full = prefix(m, "full");
+  EXPECT_EQ(terms.count(full + "john"), 1u);
+  EXPECT_EQ(terms.count(full + "ronald"), 1u);
+  EXPECT_EQ(terms.count(full + "tolkien"), 1u);
+  // Values of one field from several sources are separate values (position gap between them).
+  EXPECT_EQ(terms[full + "john"].positions, (std::vector<Xapian::termpos>{1}));
+  EXPECT_EQ(terms[full + "tolkien"].positions, (std::vector<Xapian::termpos>{103}));
+  EXPECT_EQ(terms.count(prefix(m, "names") + "John Ronald"), 1u);
+  EXPECT_EQ(doc.get_value(m.find("names")->slot), "John Ronald");
+  EXPECT_EQ(terms.count(prefix(m, "age_text") + "81"), 1u);
+  EXPECT_EQ(terms.count(std::string(kFieldExistsPrefix) + "full"), 1u);
+  // The source field itself is indexed as usual.
+  EXPECT_EQ(terms.count(prefix(m, "last") + "Tolkien"), 1u);
+  // Not recursive: copies into "full" are not copied on to "never" (which stays unmapped).
+  EXPECT_EQ(m.find("never"), nullptr);
+}
+
+TEST(CopyTo, MissingTargetsAreMappedDynamically) {
+  Mapping m = mapping_of(R"({"properties":{"title":{"type":"text","copy_to":"all.text"}}})");
+  Xapian::Document doc = index_doc(m, R"({"title":"Half-Life"})");
+  ASSERT_NE(m.find("all"), nullptr);
+  EXPECT_EQ(m.find("all")->type, FieldType::kObject);
+  ASSERT_NE(m.find("all.text"), nullptr);
+  EXPECT_EQ(m.find("all.text")->type, FieldType::kText);
+  EXPECT_EQ(terms_of(doc).count(prefix(m, "all.text") + "half"), 1u);
+
+  Mapping strict = mapping_of(R"({"dynamic":"strict","properties":{"t":{"type":"keyword","copy_to":"x"}}})");
+  EXPECT_EQ(validate_one(strict, R"({"t":"v"})").code(), Code::kStrictDynamicMapping);
+  Mapping off = mapping_of(R"({"dynamic":false,"properties":{"t":{"type":"keyword","copy_to":"x"}}})");
+  auto r = DocumentMapper::validate(off, parse_json(R"({"t":"v"})"), "1");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->new_fields.empty());
+}
+
+TEST(CopyTo, CopiedValuesMustFitTheTarget) {
+  Mapping m = mapping_of(R"({"properties":{"s":{"type":"keyword","copy_to":"n"},"n":{"type":"long"},
+      "o":{"type":"keyword","copy_to":"obj"},"obj":{"properties":{"x":{"type":"long"}}}}})");
+  EXPECT_TRUE(validate_one(m, R"({"s":"12"})").ok());
+  Status s = validate_one(m, R"({"s":"abc"})");
+  EXPECT_EQ(s.code(), Code::kDocumentParsing);
+  EXPECT_NE(s.message().find("failed to parse field [n] of type [long]"), std::string::npos) << s.message();
+  Status o = validate_one(m, R"({"o":"v"})");
+  EXPECT_EQ(o.code(), Code::kDocumentParsing);
+  EXPECT_NE(o.message().find("Copy-to currently only works for value-type fields, not objects"), std::string::npos)
+      << o.message();
+}
+
 TEST(FieldValues, CanonicalNumberText) {
   EXPECT_EQ(floating_term_text(5.0, FieldType::kDouble), "5");
   EXPECT_EQ(floating_term_text(0.1, FieldType::kDouble), "0.1");

@@ -1,8 +1,6 @@
 #include "index/shard.h"
 
-#include <cstdlib>
 #include <filesystem>
-#include <mutex>
 
 #include "index/document_mapper.h"
 
@@ -15,15 +13,9 @@ ReaderLease::~ReaderLease() {
 }
 
 Shard::Shard(std::string path, int shard_id) : path_(std::move(path)), id_(shard_id) {}
-Shard::~Shard() = default;
+Shard::~Shard() { close_writer(); }
 
 Status Shard::open() {
-  // Xapian commits implicitly every XAPIAN_FLUSH_THRESHOLD changes (default 10000). Such a commit
-  // would store documents without the stream position they belong to, and replaying kIndexNew ops
-  // after a crash would add them twice. The applier commits often enough by itself, so the
-  // implicit flush is switched off for the whole process (Xapian reads this when a writer opens).
-  static std::once_flag no_implicit_flush;
-  std::call_once(no_implicit_flush, [] { setenv("XAPIAN_FLUSH_THRESHOLD", "2000000000", 1); });
   try {
     fs::create_directories(path_);
     writer_ = std::make_unique<Xapian::WritableDatabase>(path_, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
@@ -33,6 +25,10 @@ Status Shard::open() {
       committed_position_ = writer_->get_metadata(kMetaAppliedPosition);
     }
     committed_max_seq_no_ = seq.empty() ? -1 : std::stoll(seq);
+    // All changes between our commits live in an unflushed transaction: Xapian then never
+    // commits them on its own (flush threshold, close, destructor), so what is on disk is always
+    // whole stream entries together with their position.
+    writer_->begin_transaction(/*flushed=*/false);
     return Status::Ok();
   } catch (const Xapian::DatabaseCorruptError& e) {
     return Status::Corruption("shard " + path_ + ": " + e.get_description());
@@ -60,7 +56,9 @@ Status Shard::commit(const std::string& applied_position, int64_t max_seq_no) {
   try {
     writer_->set_metadata(kMetaAppliedPosition, applied_position);
     writer_->set_metadata(kMetaMaxSeqNo, std::to_string(max_seq_no));
+    writer_->commit_transaction();
     writer_->commit();
+    writer_->begin_transaction(/*flushed=*/false);
   } catch (const Xapian::Error& e) {
     return Status::IOError("commit of shard " + path_ + " failed: " + e.get_description());
   }
@@ -72,8 +70,22 @@ Status Shard::commit(const std::string& applied_position, int64_t max_seq_no) {
   return Status::Ok();
 }
 
+Status Shard::discard_uncommitted() {
+  try {
+    writer_->cancel_transaction();
+    writer_->begin_transaction(/*flushed=*/false);
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("shard " + path_ + ": " + e.get_description());
+  }
+  return Status::Ok();
+}
+
 void Shard::close_writer() {
   if (!writer_) return;
+  try {
+    writer_->cancel_transaction();  // uncommitted changes are dropped, never committed by close
+  } catch (const Xapian::Error&) {
+  }
   try {
     writer_->close();
   } catch (const Xapian::Error&) {

@@ -47,6 +47,7 @@ class ReaderLease {
 class Shard {
  public:
   Shard(std::string path, int shard_id);
+  // Uncommitted changes are dropped (they are still in the stream and are replayed on open).
   ~Shard();
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
@@ -58,12 +59,14 @@ class Shard {
 
   // ---- writer side: applier thread only ----
   void put(const std::string& doc_id, Xapian::Document& doc);
-  // Adds a document whose id is known to be absent (no id lookup). Only safe while uncommitted
-  // changes are never flushed implicitly (see ShardApplier's commit limit).
+  // Adds a document whose id is known to be absent (no id lookup). Safe for replay because
+  // uncommitted changes never reach the disk without their stream position (see open()).
   void add_new(const std::string& doc_id, Xapian::Document& doc);
   void remove(const std::string& doc_id);
   // Commits buffered changes together with the stream position they reach.
   Status commit(const std::string& applied_position, int64_t max_seq_no);
+  // Drops every change since the last commit (after a failure part-way through a batch).
+  Status discard_uncommitted();
   // Closes the writer (on index deletion / shutdown). Buffered, uncommitted changes are dropped.
   void close_writer();
 

@@ -89,6 +89,13 @@ Result<int> ShardApplier::apply_round(int block_ms) {
         ++uncommitted_ops_;
       }
     } catch (const Xapian::Error& e) {
+      // Roll back to the last commit and have every uncommitted entry delivered again.
+      (void)shard.discard_uncommitted();
+      applied_position_ = shard.committed_position();
+      applied_max_seq_ = shard.committed_max_seq_no();
+      uncommitted_ops_ = 0;
+      dirty_ = false;
+      prepared_ = false;
       return Status::IOError("applying to shard " + shard.path() + ": " + e.get_description());
     }
     applied_position_ = entry.id;

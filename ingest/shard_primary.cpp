@@ -292,10 +292,13 @@ int64_t ShardPrimary::write(const std::vector<BulkItem*>& items,
     }
     return -1;
   }
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch()).count();
   for (auto& op : ops) {
-    versions_.put(op.id, VersionEntry{op.seq_no, op.version, op.primary_term,
-                                      op.kind == OpKind::kDelete, std::move(op.routing),
-                                      std::move(op.source)});
+    bool deleted = op.kind == OpKind::kDelete;
+    versions_.put(op.id, VersionEntry{op.seq_no, op.version, op.primary_term, deleted,
+                                      std::move(op.routing), std::move(op.source),
+                                      deleted ? now_ms : 0});
   }
   appended_seq_ = next_seq_ - 1;
   return next_seq_ - 1;
@@ -322,8 +325,10 @@ Result<std::optional<index::StoredDocument>> ShardPrimary::get(const std::string
 }
 
 void ShardPrimary::note_refreshed(int64_t seq_no) {
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch()).count();
   std::lock_guard lock(mu_);
-  versions_.prune_through(seq_no);
+  versions_.prune_through(seq_no, now_ms);
 }
 
 }  // namespace quarry::ingest

@@ -17,6 +17,7 @@ struct VersionEntry {
   bool deleted = false;
   std::string routing;
   std::string source;  // empty for deletes
+  int64_t deleted_at_ms = 0;  // deletes: when, for index.gc_deletes
 };
 
 class VersionMap {
@@ -26,10 +27,15 @@ class VersionMap {
     return it == entries_.end() ? nullptr : &it->second;
   }
   void put(const std::string& id, VersionEntry e) { entries_[id] = std::move(e); }
-  // Drops entries whose sequence number is visible to readers now.
-  void prune_through(int64_t visible_seq_no) {
+  // Drops entries whose sequence number is visible to readers now. Deletes stay for
+  // gc_deletes_ms (Elasticsearch's index.gc_deletes, 60 s) so that a document indexed again soon
+  // after its deletion continues the deleted version.
+  void prune_through(int64_t visible_seq_no, int64_t now_ms, int64_t gc_deletes_ms = 60000) {
     for (auto it = entries_.begin(); it != entries_.end();) {
-      it = it->second.seq_no <= visible_seq_no ? entries_.erase(it) : std::next(it);
+      const VersionEntry& e = it->second;
+      bool visible = e.seq_no <= visible_seq_no;
+      bool expired = !e.deleted || now_ms - e.deleted_at_ms >= gc_deletes_ms;
+      it = visible && expired ? entries_.erase(it) : std::next(it);
     }
   }
   size_t size() const { return entries_.size(); }

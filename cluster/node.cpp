@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <set>
 #include <optional>
 
 #include "index/date_math_name.h"
@@ -220,7 +221,7 @@ void Node::bulk(std::vector<ingest::BulkItem>& items, std::vector<ingest::BulkIt
 }
 
 Result<GetResult> Node::get(const std::string& index_or_alias, const std::string& id,
-                            const std::string& routing) {
+                            const std::string& routing, bool realtime) {
   auto target = catalog_.resolve_write(index_or_alias);
   if (!target.ok()) {
     if (target.status().code() == Code::kInvalidArgument) {
@@ -234,13 +235,37 @@ Result<GetResult> Node::get(const std::string& index_or_alias, const std::string
   out.index = (*target)->name();
   out.mapping = (*target)->mapping();
   out.source_enabled = out.mapping->source_enabled();
-  auto doc = ingest_.get(**target, id, routing);
+  auto doc = ingest_.get(**target, id, routing, realtime);
   if (!doc.ok()) return doc.status();
   if (doc->has_value()) {
     out.found = true;
     out.doc = std::move(**doc);
   }
   return out;
+}
+
+// The Xapian query of a search on one index: the request's query, restricted by the filters of
+// the aliases the index was reached through (unless one of them has no filter).
+static Result<Xapian::Query> build_index_query(const index::ResolvedIndex& target, const query::QueryNode& node) {
+  auto mapping = target.index->mapping();
+  auto q = query::to_xapian(node, *mapping);
+  if (!q.ok()) return q.status();
+  if (target.via_aliases.empty()) return q;
+  auto meta = target.index->metadata();
+  std::vector<Xapian::Query> filters;
+  for (const auto& alias : target.via_aliases) {
+    auto it = meta.aliases.find(alias);
+    if (it == meta.aliases.end() || it->second.filter_json.empty()) return q;
+    json::Document fdoc;
+    QUARRY_RETURN_IF_ERROR(json::parse(it->second.filter_json, fdoc));
+    auto fnode = query::parse_query(fdoc);
+    if (!fnode.ok()) return fnode.status();
+    auto fq = query::to_xapian(**fnode, *mapping);
+    if (!fq.ok()) return fq.status();
+    filters.push_back(*fq);
+  }
+  return Xapian::Query(Xapian::Query::OP_FILTER, *q,
+                       Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
 }
 
 Result<SearchResult> Node::search(const std::vector<index::ResolvedIndex>& indices,
@@ -261,43 +286,22 @@ Result<SearchResult> Node::search(const std::vector<index::ResolvedIndex>& indic
     }
   }
   // Build each index's Xapian query once (mappings differ per index).
+  // Validate once here; each shard thread then builds its own Xapian::Query (they are not
+  // thread-safe to share).
   struct ShardTask {
     size_t index_pos;
     int shard;
-    Xapian::Query query;
   };
   std::vector<ShardTask> tasks;
   for (size_t i = 0; i < indices.size(); ++i) {
-    auto mapping = indices[i].index->mapping();
-    auto q = query::to_xapian(*request.query, *mapping);
+    auto q = build_index_query(indices[i], *request.query);
     if (!q.ok()) return q.status();
-    Xapian::Query final_query = *q;
-    // Filtered aliases: the hits must match one of the filters of the aliases used.
-    const auto& via = indices[i].via_aliases;
-    if (!via.empty()) {
-      auto meta = indices[i].index->metadata();
-      std::vector<Xapian::Query> filters;
-      bool unfiltered = false;
-      for (const auto& alias : via) {
-        auto it = meta.aliases.find(alias);
-        if (it == meta.aliases.end() || it->second.filter_json.empty()) {
-          unfiltered = true;
-          continue;
-        }
-        json::Document fdoc;
-        QUARRY_RETURN_IF_ERROR(json::parse(it->second.filter_json, fdoc));
-        auto fnode = query::parse_query(fdoc);
-        if (!fnode.ok()) return fnode.status();
-        auto fq = query::to_xapian(**fnode, *mapping);
-        if (!fq.ok()) return fq.status();
-        filters.push_back(*fq);
-      }
-      if (!unfiltered && !filters.empty()) {
-        final_query = Xapian::Query(Xapian::Query::OP_FILTER, final_query,
-                                    Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
-      }
+    int n = indices[i].index->num_shards();
+    std::set<int> routed;
+    for (const auto& r : request.routing) routed.insert(ingest::route_to_shard(r, "", n));
+    for (int s = 0; s < n; ++s) {
+      if (routed.empty() || routed.count(s)) tasks.push_back({i, s});
     }
-    for (int s = 0; s < indices[i].index->num_shards(); ++s) tasks.push_back({i, s, final_query});
   }
   out.shards_total = static_cast<int>(tasks.size());
   int top_n = request.from + request.size;
@@ -310,7 +314,12 @@ Result<SearchResult> Node::search(const std::vector<index::ResolvedIndex>& indic
     boost::asio::post(*search_pool_, [&, t] {
       auto& task = tasks[t];
       try {
-        promises[t].set_value(query::search_shard(indices[task.index_pos].index->shard(task.shard), task.query,
+        auto q = build_index_query(indices[task.index_pos], *request.query);
+        if (!q.ok()) {
+          promises[t].set_value(q.status());
+          return;
+        }
+        promises[t].set_value(query::search_shard(indices[task.index_pos].index->shard(task.shard), *q,
                                                   top_n, request.track_total_hits));
       } catch (const std::exception& e) {
         promises[t].set_value(Status::Internal(std::string("search failed: ") + e.what()));

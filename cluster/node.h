@@ -92,7 +92,9 @@ class Node {
   void bulk(std::vector<ingest::BulkItem>& items, std::vector<ingest::BulkItemResult>& results,
             ingest::RefreshPolicy refresh, bool auto_create = true);
   // Realtime get. Errors: kIndexNotFound.
-  Result<GetResult> get(const std::string& index_or_alias, const std::string& id, const std::string& routing);
+  // realtime=false reads only what a refresh made visible, as Elasticsearch's ?realtime=false.
+  Result<GetResult> get(const std::string& index_or_alias, const std::string& id, const std::string& routing,
+                        bool realtime = true);
 
   // ---- search ----
   Result<SearchResult> search(const std::vector<index::ResolvedIndex>& indices,

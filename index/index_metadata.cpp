@@ -54,6 +54,32 @@ Result<int> parse_int_setting(const std::string& key, const std::string& value, 
   }
 }
 
+// Elasticsearch's index settings (exact names, or groups ending in '.'), so that a typo is a 400
+// instead of a silently ignored setting.
+bool is_known_setting(const std::string& key) {
+  static const char* const kKnown[] = {
+      "index.number_of_shards", "index.number_of_replicas", "index.refresh_interval", "index.max_result_window",
+      "index.hidden", "index.auto_expand_replicas", "index.codec", "index.priority", "index.gc_deletes",
+      "index.default_pipeline", "index.final_pipeline", "index.mode", "index.number_of_routing_shards",
+      "index.routing_partition_size", "index.load_fixed_bitset_filters_eagerly", "index.max_ngram_diff",
+      "index.max_shingle_diff", "index.max_inner_result_window", "index.max_rescore_window",
+      "index.max_docvalue_fields_search", "index.max_script_fields", "index.max_terms_count",
+      "index.max_regex_length", "index.max_refresh_listeners", "index.max_slices_per_scroll",
+      "index.max_adjacency_matrix_filters", "index.routing_path", "index.look_ahead_time",
+      "index.look_back_time", "index.check_on_startup", "index.soft_deletes.enabled",
+      "index.soft_deletes.retention_lease.period", "index.analysis.", "index.blocks.", "index.mapping.",
+      "index.routing.", "index.search.", "index.sort.", "index.similarity.", "index.translog.",
+      "index.merge.", "index.store.", "index.query.", "index.highlight.", "index.queries.", "index.shard.",
+      "index.write.", "index.lifecycle.", "index.unassigned.", "index.indexing.", "index.requests.",
+      "index.time_series.", "index.version.", "index.uuid", "index.creation_date", "index.provided_name",
+      "index.frozen", "index.format", "index.default_allocation."};
+  for (const char* k : kKnown) {
+    std::string_view known(k);
+    if (known.back() == '.' ? key.rfind(known, 0) == 0 : key == known) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<int64_t> parse_time_value(std::string_view text, std::string_view setting_name) {
@@ -119,8 +145,12 @@ Status parse_index_settings(const json::Value& settings, IndexSettings* out, boo
                key.rfind("index.version.", 0) == 0) {
       // Private settings that Elasticsearch sets itself.
       return Status::InvalidArgument("private index setting [" + key + "] can not be set explicitly");
+    } else if (!is_known_setting(key)) {
+      return Status::InvalidArgument("unknown setting [" + key +
+                                     "] please check that any required plugins are installed, or check the "
+                                     "breaking changes documentation for removed settings");
     }
-    // Other index.* settings (analysis, blocks, ...) are kept and echoed; later work reads them.
+    // Other known index.* settings (analysis, blocks, ...) are kept and echoed; later work reads them.
     next.flat[key] = value;
   }
   *out = std::move(next);

@@ -27,6 +27,7 @@ enum class Code {
   kIndexNotFound,        // index_not_found_exception
   kDocumentMissing,      // document_missing_exception (update of a missing document)
   kNotFound,             // resource_not_found_exception
+  kAliasesNotFound,      // aliases_not_found_exception
   kAlreadyExists,        // resource_already_exists_exception
   kVersionConflict,      // version_conflict_engine_exception
   kIndexClosed,          // index_closed_exception

@@ -68,12 +68,18 @@ void IngestService::detach(const std::string& index_name, bool drain, bool delet
 }
 
 void IngestService::stop_all() {
-  std::vector<std::string> names;
+  std::map<std::string, std::shared_ptr<IndexPipelines>> all;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [n, p] : indices_) names.push_back(n);
+    all.swap(indices_);
   }
-  for (const auto& n : names) detach(n, /*drain=*/true, /*delete_streams=*/false);
+  // Ask every applier first, then wait: they drain in parallel.
+  for (auto& [n, p] : all) {
+    for (auto& pl : p->shards) pl.applier->request_stop(/*drain=*/true);
+  }
+  for (auto& [n, p] : all) {
+    for (auto& pl : p->shards) pl.applier->join();
+  }
 }
 
 Status IngestService::reset_streams(const std::string& index_name, int num_shards) {
@@ -150,10 +156,12 @@ Status IngestService::refresh(const std::string& index_name) {
 
 Result<std::optional<index::StoredDocument>> IngestService::get(index::IndexService& index,
                                                                 const std::string& id,
-                                                                const std::string& routing) {
+                                                                const std::string& routing,
+                                                                bool realtime) {
   auto p = find(index.name());
   if (!p) return Status::IndexNotFound(index.name());
   int s = route_to_shard(id, routing, static_cast<int>(p->shards.size()));
+  if (!realtime) return index.shard(s).get(id);
   return p->shards[s].primary->get(id);
 }
 

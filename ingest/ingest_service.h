@@ -47,8 +47,9 @@ class IngestService {
   // Makes everything written so far to `index` visible. Errors: kTimeout, kUnavailable.
   Status refresh(const std::string& index_name);
 
+  // realtime: also see writes not yet refreshed (the primary's live versions).
   Result<std::optional<index::StoredDocument>> get(index::IndexService& index, const std::string& id,
-                                                   const std::string& routing);
+                                                   const std::string& routing, bool realtime = true);
 
   struct ShardStats {
     int64_t appended_seq, visible_seq, backlog;

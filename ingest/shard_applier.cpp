@@ -145,11 +145,19 @@ void ShardApplier::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void ShardApplier::stop(bool drain) {
-  if (!thread_.joinable()) return;
+void ShardApplier::request_stop(bool drain) {
   drain_on_stop_ = drain;
   stopping_ = true;
-  thread_.join();
+}
+
+void ShardApplier::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void ShardApplier::stop(bool drain) {
+  if (!thread_.joinable()) return;
+  request_stop(drain);
+  join();
 }
 
 void ShardApplier::run() {

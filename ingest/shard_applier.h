@@ -37,6 +37,9 @@ class ShardApplier {
   void start();
   // Stops the thread. drain=true first applies and commits all that the stream holds.
   void stop(bool drain);
+  // stop() in two halves, so that many appliers can drain at the same time.
+  void request_stop(bool drain);
+  void join();
 
   // Asks for a commit + refresh as soon as everything up to seq_no is applied. The request stays
   // until that is visible. The caller wakes the applier by appending to the stream

@@ -29,6 +29,7 @@ struct SearchRequest {
   SourceFilter source;
   bool version = false;
   bool seq_no_primary_term = false;
+  std::vector<std::string> routing;  // ?routing=: only the shards these values route to
 };
 
 // Parses a search body ({"query":..,"from":..,"size":..,"track_total_hits":..,"_source":..}).

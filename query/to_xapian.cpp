@@ -13,6 +13,10 @@ using index::FieldType;
 
 namespace {
 
+// A fresh match-all query. Xapian::Query::MatchAll is a shared static whose reference count is not
+// thread-safe, so queries built for different shard threads must not copy it.
+Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 Xapian::Query boosted(Xapian::Query q, float boost) {
   if (boost == 1.0f) return q;
   return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, boost);
@@ -59,7 +63,7 @@ Result<std::string> exact_term(const FieldMapping& f, const std::string& value) 
 Result<Xapian::Query> to_xapian(const QueryNode& node, const index::Mapping& mapping) {
   switch (node.kind) {
     case QueryKind::kMatchAll:
-      return boosted(Xapian::Query::MatchAll, node.boost);
+      return boosted(match_all(), node.boost);
     case QueryKind::kMatchNone:
       return Xapian::Query::MatchNothing;
     case QueryKind::kMatch: {
@@ -186,7 +190,7 @@ Result<Xapian::Query> to_xapian(const QueryNode& node, const index::Mapping& map
           has_positive = true;
         }
       }
-      if (!has_positive) q = Xapian::Query::MatchAll;
+      if (!has_positive) q = match_all();
       if (!must_not.empty()) {
         Xapian::Query n(Xapian::Query::OP_OR, must_not.begin(), must_not.end());
         q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, n);

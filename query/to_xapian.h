@@ -1,4 +1,5 @@
-// QueryNode tree -> Xapian::Query for one index's mapping. Term encodings match
+// QueryNode tree -> Xapian::Query for one index's mapping. Xapian::Query objects are reference
+// counted without locks: build one per thread that runs it, never share one between threads. Term encodings match
 // index/document_mapper.cpp (docs/storage-format.md). A field missing from the mapping matches
 // nothing, as in Elasticsearch. Errors: kInvalidArgument for values that cannot be compared with
 // the field's type (e.g. a word against a long field). Stateless.

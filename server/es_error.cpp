@@ -25,6 +25,7 @@ EsErrorKind es_error_kind(Code code) {
     case Code::kIndexNotFound: return {"index_not_found_exception", 404};
     case Code::kDocumentMissing: return {"document_missing_exception", 404};
     case Code::kNotFound: return {"resource_not_found_exception", 404};
+    case Code::kAliasesNotFound: return {"aliases_not_found_exception", 404};
     case Code::kAlreadyExists: return {"resource_already_exists_exception", 400};
     case Code::kVersionConflict: return {"version_conflict_engine_exception", 409};
     case Code::kIndexClosed: return {"index_closed_exception", 400};

@@ -122,10 +122,10 @@ Status apply_actions(cluster::Node& node, const std::vector<AliasAction>& action
             }
           }
           if (!removed && a.must_exist) {
-            return Status::NotFound("aliases [" + alias + "] missing").with("resource.type", "aliases").with("resource.id", alias);
+            return Status(Code::kAliasesNotFound, "aliases [" + alias + "] missing").with("resource.type", "aliases").with("resource.id", alias);
           }
           if (!removed && alias.find('*') == std::string::npos) {
-            return Status::NotFound("aliases [" + alias + "] missing").with("resource.type", "aliases").with("resource.id", alias);
+            return Status(Code::kAliasesNotFound, "aliases [" + alias + "] missing").with("resource.type", "aliases").with("resource.id", alias);
           }
         }
       }

@@ -252,7 +252,9 @@ void write_get_body(json::Writer& w, const cluster::GetResult& g, const std::str
 
 HttpResponse get_doc(cluster::Node& node, HttpRequest& req, bool head, bool source_only) {
   std::string index_name = req.path_param("index"), id = req.path_param("id");
-  auto g = node.get(index_name, id, req.param("routing"));
+  auto realtime = bool_param(req, "realtime", true);
+  if (!realtime.ok()) return error_response(realtime.status());
+  auto g = node.get(index_name, id, req.param("routing"), *realtime);
   if (!g.ok()) return error_response(g.status());
   query::SourceFilter filter = source_filter_params(req);
   if (req.has("version") && g->found) {
@@ -332,6 +334,9 @@ HttpResponse mget(cluster::Node& node, HttpRequest& req) {
     }
   }
   if (docs.empty()) return error_response(Status(Code::kActionValidation, "Validation Failed: 1: no documents to get;"));
+  auto realtime_param = bool_param(req, "realtime", true);
+  if (!realtime_param.ok()) return error_response(realtime_param.status());
+  bool realtime = *realtime_param;
   std::string problems;
   for (size_t i = 0; i < docs.size(); ++i) {
     if (docs[i].index.empty()) problems += std::to_string(problems.empty() ? 1 : 2) + ": index is missing for doc " + std::to_string(i) + ";";
@@ -344,7 +349,7 @@ HttpResponse mget(cluster::Node& node, HttpRequest& req) {
     w.StartArray();
     for (const auto& d : docs) {
       w.StartObject();
-      auto g = node.get(d.index, d.id, d.routing);
+      auto g = node.get(d.index, d.id, d.routing, realtime);
       if (!g.ok()) {
         w.Key("_index"); w.String(d.index.c_str());
         w.Key("_id"); w.String(d.id.c_str());

@@ -42,6 +42,7 @@ Status apply_url_params(const HttpRequest& req, query::SearchRequest* sr) {
   if (req.has("_source") || req.has("_source_includes") || req.has("_source_excludes")) {
     sr->source = source_filter_params(req);
   }
+  sr->routing = list_param(req, "routing");
   auto version = bool_param(req, "version", sr->version);
   if (!version.ok()) return version.status();
   sr->version = *version;
@@ -129,6 +130,7 @@ HttpResponse count(cluster::Node& node, HttpRequest& req) {
   auto terminate_after = int_param(req, "terminate_after", 0);
   if (!terminate_after.ok()) return error_response(terminate_after.status());
   if (*terminate_after < 0) return error_response(Status::InvalidArgument("terminateAfter must be > 0"));
+  sr.routing = list_param(req, "routing");
   auto opts = resolve_options(req);
   if (!opts.ok()) return error_response(opts.status());
   auto resolved = node.catalog().resolve(req.path_param("index"), *opts);

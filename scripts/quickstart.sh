@@ -29,7 +29,7 @@ fi
 if ! curl -fsS -o /dev/null "$URL/reviews"; then
   echo "==> loading $DEMO_DOCS generated demo reviews into index [reviews]"
   curl -fsS -XPUT "$URL/reviews" -H 'Content-Type: application/json' \
-    -d "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},\"mappings\":$(cat "$QUARRY_ROOT/bench/ingest/reviews_mapping.json")}" >/dev/null
+    -d "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},\"mappings\":$(cat "$QUARRY_ROOT/scripts/reviews_mapping.json")}" >/dev/null
   "$BUILD_DIR/server/quarry" generate "$DEMO_DOCS" --seed 42 |
     "$BUILD_DIR/server/quarry" load - --url "$URL" --index reviews --id-field review_id --refresh
 fi

@@ -26,7 +26,7 @@ else
   done
 fi
 
-if ! curl -fsS -o /dev/null "$URL/reviews"; then
+if ! curl -fsS -o /dev/null "$URL/reviews" 2>/dev/null; then
   echo "==> loading $DEMO_DOCS generated demo reviews into index [reviews]"
   curl -fsS -XPUT "$URL/reviews" -H 'Content-Type: application/json' \
     -d "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},\"mappings\":$(cat "$QUARRY_ROOT/scripts/reviews_mapping.json")}" >/dev/null

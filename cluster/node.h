@@ -17,6 +17,7 @@
 #include "ingest/ingest_service.h"
 #include "query/search_request.h"
 #include "query/shard_search.h"
+#include "cluster/search_coordinator.h"
 
 namespace quarry::cluster {
 
@@ -29,24 +30,6 @@ struct NodeOptions {
   std::string cluster_name = "quarry";
 };
 
-struct SearchHit {
-  std::string index;
-  std::string id;
-  double score = 0;
-  std::string source;
-  index::DocMeta meta;
-};
-
-struct SearchResult {
-  std::vector<SearchHit> hits;
-  uint64_t total = 0;
-  bool total_exact = true;
-  double max_score = 0;
-  int shards_total = 0;
-  int shards_successful = 0;
-  int64_t took_ms = 0;
-};
-
 struct GetResult {
   std::string index;       // concrete index name
   bool found = false;
@@ -54,9 +37,6 @@ struct GetResult {
   index::StoredDocument doc;
   std::shared_ptr<const index::Mapping> mapping;
 };
-
-// The index_closed_exception of a closed index.
-Status index_closed(const std::string& name, const std::string& uuid);
 
 class Node {
  public:

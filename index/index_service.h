@@ -16,6 +16,11 @@
 
 namespace quarry::index {
 
+// The error of reading or writing a closed index (index_closed_exception).
+inline Status index_closed(const std::string& name, const std::string& uuid) {
+  return Status(Code::kIndexClosed, "closed").with("index_uuid", uuid).with("index", name);
+}
+
 class IndexService {
  public:
   IndexService(std::string dir, IndexMetadata meta);

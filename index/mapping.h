@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "index/analyzer_set.h"
 #include "index/dates.h"
 #include "index/json.h"
 #include "index/status.h"
@@ -132,6 +133,9 @@ class Mapping {
   static Result<Mapping> from_meta_json(const json::Value& meta);
 
   const FieldMapping* find(std::string_view path) const;
+  // The analyzers this index's fields and queries resolve analyzer names against.
+  const AnalyzerSet& analyzers() const { return *analyzers_; }
+  void set_analyzers(std::shared_ptr<const AnalyzerSet> analyzers) { analyzers_ = std::move(analyzers); }
   const std::map<std::string, FieldMapping, std::less<>>& fields() const { return fields_; }
   DynamicMode dynamic() const { return dynamic_; }
   // The effective dynamic mode at an object path ("" = root), honouring per-object overrides.
@@ -172,6 +176,7 @@ class Mapping {
   std::optional<SourceMode> source_mode_;
   int next_prefix_ = 0;  // prefixes are "X" + number + ":" so they never collide
   int next_slot_ = 10;   // slots below 10 are reserved for the engine (see storage-format.md)
+  std::shared_ptr<const AnalyzerSet> analyzers_ = AnalyzerSet::builtin();
 };
 
 }  // namespace quarry::index

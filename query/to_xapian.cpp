@@ -76,7 +76,7 @@ Result<Xapian::Query> to_xapian(const QueryNode& node, const index::Mapping& map
       }
       std::string_view analyzer = f->query_analyzer();
       std::vector<Xapian::Query> terms;
-      for (const auto& tok : index::analyze(analyzer, node.text)) {
+      for (const auto& tok : mapping.analyzers().analyze(analyzer, node.text)) {
         terms.emplace_back(f->prefix + tok.term, 1, tok.position + 1);
       }
       if (terms.empty()) return Xapian::Query::MatchNothing;

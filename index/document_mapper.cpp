@@ -1,10 +1,10 @@
 #include "index/document_mapper.h"
 
+#include <functional>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "index/analysis.h"
 #include "index/dates.h"
 #include "index/field_value.h"
 
@@ -360,7 +360,7 @@ class Walker {
     bool any = false;
     std::unordered_set<std::string>* seen = nullptr;
     if (f.index_options == IndexOptions::kDocs) seen = &docs_seen_[&f];
-    analyze_each(f.index_analyzer(), text, [&](const std::string& token, unsigned pos) {
+    auto on_token = [&](const std::string& token, unsigned pos, unsigned, unsigned) {
       any = true;
       last = pos;
       if (!make_term(f, token)) return;
@@ -377,7 +377,9 @@ class Walker {
           doc_->add_posting(term_, base + pos + 1, 1);
           break;
       }
-    });
+    };
+    // std::ref: the std::function holds a pointer to on_token instead of a heap copy of it.
+    mapping_.analyzers().analyze_each(f.index_analyzer(), text, std::ref(on_token));
     // position_increment_gap: consecutive values of one text field are this far apart, so phrase
     // queries do not match across values.
     if (any) base += last + 1 + static_cast<unsigned>(f.effective_position_increment_gap());

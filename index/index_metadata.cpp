@@ -153,6 +153,9 @@ Status parse_index_settings(const json::Value& settings, IndexSettings* out, boo
     // Other known index.* settings (analysis, blocks, ...) are kept and echoed; later work reads them.
     next.flat[key] = value;
   }
+  // Analysis settings must build (unknown tokenizer / filter / analyzer types are a 400 here).
+  auto analyzers = AnalyzerSet::from_settings(next.flat);
+  if (!analyzers.ok()) return analyzers.status();
   *out = std::move(next);
   return Status::Ok();
 }

@@ -1,6 +1,40 @@
 #include "index/index_service.h"
 
+#include <set>
+
 namespace quarry::index {
+
+namespace {
+
+// The index.analysis.* settings, which define the index's analyzers.
+std::map<std::string, std::string> analysis_settings(const IndexSettings& s) {
+  std::map<std::string, std::string> out;
+  for (auto it = s.flat.lower_bound("index.analysis."); it != s.flat.end() && it->first.rfind("index.analysis.", 0) == 0; ++it) {
+    out.insert(*it);
+  }
+  return out;
+}
+
+// Gives `meta`'s mapping the AnalyzerSet of its analysis settings, and checks that every
+// analyzer a field names exists in it. Errors: kInvalidArgument (bad analysis settings),
+// kMapperParsing ("analyzer [x] has not been configured in mappings").
+Status attach_analyzers(IndexMetadata& meta) {
+  auto set = AnalyzerSet::from_settings(meta.settings.flat);
+  if (!set.ok()) return set.status();
+  for (const auto& [path, f] : meta.mapping->fields()) {
+    for (const std::string* name : {&f.analyzer, &f.search_analyzer}) {
+      if (!name->empty() && !(*set)->contains(*name)) {
+        return Status::MapperParsing("analyzer [" + *name + "] has not been configured in mappings");
+      }
+    }
+  }
+  auto mapping = std::make_shared<Mapping>(*meta.mapping);
+  mapping->set_analyzers(*set);
+  meta.mapping = std::move(mapping);
+  return Status::Ok();
+}
+
+}  // namespace
 
 IndexService::IndexService(std::string dir, IndexMetadata meta)
     : dir_(std::move(dir)), name_(meta.name), uuid_(meta.uuid), meta_(std::move(meta)) {
@@ -10,6 +44,10 @@ IndexService::IndexService(std::string dir, IndexMetadata meta)
 }
 
 Status IndexService::open() {
+  {
+    std::lock_guard lock(mu_);
+    QUARRY_RETURN_IF_ERROR(attach_analyzers(meta_));
+  }
   for (auto& s : shards_) QUARRY_RETURN_IF_ERROR(s->open());
   return Status::Ok();
 }
@@ -64,6 +102,22 @@ Status IndexService::update_metadata(const std::function<Status(IndexMetadata&)>
   std::lock_guard lock(mu_);
   IndexMetadata next = meta_;
   QUARRY_RETURN_IF_ERROR(change(next));
+  if (auto before = analysis_settings(meta_.settings), after = analysis_settings(next.settings); before != after) {
+    if (!meta_.closed) {
+      std::set<std::string> changed;
+      for (const auto& [k, v] : before) {
+        if (auto o = after.find(k); o == after.end() || o->second != v) changed.insert(k);
+      }
+      for (const auto& [k, v] : after) {
+        if (auto o = before.find(k); o == before.end() || o->second != v) changed.insert(k);
+      }
+      std::string keys;
+      for (const auto& k : changed) keys += (keys.empty() ? "" : ", ") + k;
+      return Status::InvalidArgument("Can't update non dynamic settings [[" + keys + "]] for open indices [[" + name_ +
+                                     "/" + uuid_ + "]]");
+    }
+    QUARRY_RETURN_IF_ERROR(attach_analyzers(next));
+  }
   rapidjson::StringBuffer buf;
   json::Writer w(buf);
   next.write_meta_json(w);

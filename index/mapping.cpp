@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "index/analysis.h"
 #include "index/field_value.h"
 
 namespace quarry::index {
@@ -255,7 +254,8 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
     } else if (p == "analyzer" || p == "search_analyzer") {
       if (!v.IsString()) return mapper_parsing("[" + std::string(p) + "] on mapper [" + std::string(leaf) + "] must be a string");
       std::string_view name = json::view(v);
-      if (!is_known_analyzer(name) || name.empty()) {
+      // Whether the name resolves is checked against the index's analyzers in Mapping::apply_field.
+      if (name.empty()) {
         return mapper_parsing("analyzer [" + std::string(name) + "] has not been configured in mappings");
       }
       (p == "analyzer" ? f.analyzer : f.search_analyzer) = std::string(name);
@@ -664,6 +664,16 @@ Status Mapping::apply_field(const std::string& path, std::string_view leaf, cons
   f.type = type;
   f.parent_multi_field = parent_multi_field;
   QUARRY_RETURN_IF_ERROR(read_params(f, leaf, def));
+  // A mapping not yet attached to its index (create index parses "mappings" before the index and
+  // its analysis settings exist) cannot know the custom analyzers: IndexService checks the names
+  // when it attaches the index's AnalyzerSet (see IndexService::open).
+  if (analyzers_.get() != AnalyzerSet::builtin().get()) {
+    for (const std::string* name : {&f.analyzer, &f.search_analyzer}) {
+      if (!name->empty() && !analyzers_->contains(*name)) {
+        return mapper_parsing("analyzer [" + *name + "] has not been configured in mappings");
+      }
+    }
+  }
 
   auto existing = fields_.find(path);
   if (existing == fields_.end()) {

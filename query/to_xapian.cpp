@@ -1,10 +1,13 @@
 #include "query/to_xapian.h"
 
 #include <cmath>
+#include <map>
 
 #include "index/analysis.h"
 #include "index/document_mapper.h"
 #include "index/field_value.h"
+#include "query/q_common.h"
+#include "query/q_sources.h"
 
 namespace quarry::query {
 
@@ -13,21 +16,187 @@ using index::FieldType;
 
 namespace {
 
-// A fresh match-all query. Xapian::Query::MatchAll is a shared static whose reference count is not
-// thread-safe, so queries built for different shard threads must not copy it.
-Xapian::Query match_all() { return Xapian::Query(std::string()); }
-
-Xapian::Query boosted(Xapian::Query q, float boost) {
-  if (boost == 1.0f) return q;
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, boost);
-}
+// Above this many k-of-n combinations, "at least k" is counted at match time instead.
+constexpr double kMaxCombinations = 64;
 
 Status type_error(const FieldMapping& f, const std::string& value) {
-  return Status::InvalidArgument("failed to create query: For input string: \"" + value +
-                                 "\" on field [" + f.path + "] of type [" + index::field_type_name(f.type) + "]");
+  return Status::InvalidArgument("failed to create query: For input string: \"" + value + "\" on field [" + f.path +
+                                 "] of type [" + index::field_type_name(f.type) + "]");
+}
+
+bool is_leaf(QueryKind k) {
+  switch (k) {
+    case QueryKind::kMatch: case QueryKind::kMatchPhrase: case QueryKind::kMatchPhrasePrefix:
+    case QueryKind::kMatchBoolPrefix: case QueryKind::kTerm: case QueryKind::kRange: case QueryKind::kPrefix:
+    case QueryKind::kWildcard: case QueryKind::kRegexp: case QueryKind::kFuzzy: case QueryKind::kExists:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool glob(std::string_view pat, std::string_view s) {
+  if (pat.empty()) return s.empty();
+  if (pat[0] == '*') {
+    for (size_t i = 0; i <= s.size(); ++i) {
+      if (glob(pat.substr(1), s.substr(i))) return true;
+    }
+    return false;
+  }
+  return !s.empty() && (pat[0] == '?' || pat[0] == s[0]) && glob(pat.substr(1), s.substr(1));
+}
+
+void combinations(const std::vector<Xapian::Query>& clauses, size_t start, int k, std::vector<Xapian::Query>& current,
+                  std::vector<Xapian::Query>& out) {
+  if (k == 0) {
+    out.emplace_back(Xapian::Query::OP_AND, current.begin(), current.end());
+    return;
+  }
+  for (size_t i = start; i + k <= clauses.size(); ++i) {
+    current.push_back(clauses[i]);
+    combinations(clauses, i + 1, k - 1, current, out);
+    current.pop_back();
+  }
 }
 
 }  // namespace
+
+Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
+Xapian::Query boosted(Xapian::Query q, double boost) {
+  if (boost == 1.0) return q;
+  if (boost < 0) boost = 0;
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, boost);
+}
+
+Result<int> min_should_match(const std::string& raw, int count) {
+  std::string spec;
+  for (char c : raw) {
+    if (!std::isspace(static_cast<unsigned char>(c)) || (!spec.empty() && spec.back() != ' ')) spec += c;
+  }
+  while (!spec.empty() && spec.back() == ' ') spec.pop_back();
+  auto bad = [&]() { return Status::Parsing("Invalid minimum_should_match value [" + raw + "]"); };
+  auto simple = [&](const std::string& s, int n) -> Result<int> {
+    if (s.empty()) return bad();
+    char* end = nullptr;
+    if (s.back() == '%') {
+      std::string num = s.substr(0, s.size() - 1);
+      long pct = std::strtol(num.c_str(), &end, 10);
+      if (num.empty() || *end) return bad();
+      float calc = static_cast<float>(n) * static_cast<float>(pct) * (1 / 100.0f);
+      int r = calc < 0 ? n + static_cast<int>(calc) : static_cast<int>(calc);
+      return r < 0 ? 0 : r;
+    }
+    long v = std::strtol(s.c_str(), &end, 10);
+    if (*end) return bad();
+    int r = v < 0 ? n + static_cast<int>(v) : static_cast<int>(v);
+    return r < 0 ? 0 : r;
+  };
+  if (spec.find('<') == std::string::npos) return simple(spec, count);
+  // "a<b c<d": below or at a clauses all are required; above, b applies (then c<d above c).
+  int result = count;
+  size_t pos = 0;
+  while (pos < spec.size()) {
+    size_t space = spec.find(' ', pos);
+    std::string part = spec.substr(pos, space == std::string::npos ? std::string::npos : space - pos);
+    pos = space == std::string::npos ? spec.size() : space + 1;
+    size_t lt = part.find('<');
+    if (lt == std::string::npos || lt == 0) return bad();
+    char* end = nullptr;
+    std::string upper_text = part.substr(0, lt);
+    long upper = std::strtol(upper_text.c_str(), &end, 10);
+    if (*end) return bad();
+    if (count <= upper) return result;
+    auto r = simple(part.substr(lt + 1), count);
+    if (!r.ok()) return r;
+    result = *r;
+  }
+  return result;
+}
+
+Xapian::Query at_least(int k, const std::vector<Xapian::Query>& clauses) {
+  int n = static_cast<int>(clauses.size());
+  if (k > n || n == 0) return Xapian::Query::MatchNothing;
+  if (k <= 1) return Xapian::Query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
+  if (k == n) return Xapian::Query(Xapian::Query::OP_AND, clauses.begin(), clauses.end());
+  Xapian::Query scored(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
+  double combos = 1;
+  for (int i = 0; i < k; ++i) combos = combos * (n - i) / (i + 1);
+  if (combos <= kMaxCombinations) {
+    // The match set is the union of every k-subset's conjunction; the scores come from the
+    // plain disjunction (OP_FILTER's right side is not weighted).
+    std::vector<Xapian::Query> subsets, current;
+    combinations(clauses, 0, k, current, subsets);
+    return Xapian::Query(Xapian::Query::OP_FILTER, scored,
+                         Xapian::Query(Xapian::Query::OP_OR, subsets.begin(), subsets.end()));
+  }
+  // Many clauses: count per document at match time; the weight is the sum of the matching clauses.
+  std::vector<Xapian::Query> copy = clauses;
+  return materialized(
+      [copy, k](const Xapian::Database& db) {
+        std::map<Xapian::docid, std::pair<int, double>> counts;
+        for (const auto& c : copy) {
+          for (const auto& [id, w] : run_scored(db, c)) {
+            auto& e = counts[id];
+            e.first++;
+            e.second += w;
+          }
+        }
+        ScoredDocs out;
+        for (const auto& [id, e] : counts) {
+          if (e.first >= k) out.emplace_back(id, e.second);
+        }
+        return out;
+      },
+      "at_least " + std::to_string(k));
+}
+
+std::vector<std::pair<const FieldMapping*, float>> resolve_fields(const std::vector<std::string>& patterns,
+                                                                  const index::Mapping& mapping, bool* wildcard_used) {
+  std::vector<std::pair<const FieldMapping*, float>> out;
+  if (wildcard_used) *wildcard_used = false;
+  for (const auto& p : patterns) {
+    std::string name = p;
+    float boost = 1.0f;
+    auto caret = p.rfind('^');
+    if (caret != std::string::npos) {
+      name = p.substr(0, caret);
+      boost = std::strtof(p.c_str() + caret + 1, nullptr);
+    }
+    auto add = [&](const FieldMapping* f) {
+      for (auto& e : out) {
+        if (e.first == f) {
+          e.second = std::max(e.second, boost);
+          return;
+        }
+      }
+      out.emplace_back(f, boost);
+    };
+    if (name.find('*') == std::string::npos) {
+      const FieldMapping* f = mapping.find(name);
+      if (f && f->type != FieldType::kObject) add(f);
+      continue;
+    }
+    if (wildcard_used) *wildcard_used = true;
+    for (const auto& [path, f] : mapping.fields()) {
+      if (f.type == FieldType::kObject || !f.index) continue;
+      if (glob(name, path)) add(&f);
+    }
+  }
+  return out;
+}
+
+Xapian::Query dis_max(const std::vector<Xapian::Query>& qs, float tie_breaker) {
+  if (qs.empty()) return Xapian::Query::MatchNothing;
+  if (qs.size() == 1) return qs[0];
+  Xapian::Query max(Xapian::Query::OP_MAX, qs.begin(), qs.end());
+  if (tie_breaker <= 0) return max;
+  Xapian::Query sum(Xapian::Query::OP_OR, qs.begin(), qs.end());
+  if (tie_breaker >= 1) return sum;
+  // max + t * (sum - max) = (1 - t) * max + t * sum
+  return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, max, 1.0 - tie_breaker),
+                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sum, tie_breaker));
+}
 
 Result<std::string> exact_term(const FieldMapping& f, const std::string& value) {
   if (f.type == FieldType::kText || f.type == FieldType::kKeyword) return f.prefix + value;
@@ -46,8 +215,9 @@ Result<std::string> exact_term(const FieldMapping& f, const std::string& value) 
   FieldMapping lenient = f;
   lenient.coerce = true;
   index::EncodedValue encoded;
-  if (numeric && v.IsNumber() && v.IsDouble() && (f.type == FieldType::kLong || f.type == FieldType::kInteger ||
-                                                  f.type == FieldType::kShort || f.type == FieldType::kByte)) {
+  if (numeric && v.IsNumber() && v.IsDouble() &&
+      (f.type == FieldType::kLong || f.type == FieldType::kInteger || f.type == FieldType::kShort ||
+       f.type == FieldType::kByte)) {
     double d = v.GetDouble();
     if (d != std::floor(d)) return f.prefix + "\x01";  // a fraction never equals a whole number
   }
@@ -61,142 +231,60 @@ Result<std::string> exact_term(const FieldMapping& f, const std::string& value) 
 }
 
 Result<Xapian::Query> to_xapian(const QueryNode& node, const index::Mapping& mapping) {
+  if (!node.fields.empty() && is_leaf(node.kind)) {
+    // The same query on several fields (query_string): dis_max, or a sum for most_fields.
+    bool wildcard = false;
+    auto fields = resolve_fields(node.fields, mapping, &wildcard);
+    std::vector<Xapian::Query> per_field;
+    for (auto& [f, b] : fields) {
+      QueryNode child = node;
+      child.fields.clear();
+      child.field = f->path;
+      child.boost = b;
+      child.lenient = node.lenient || wildcard;
+      auto q = to_xapian(child, mapping);
+      if (!q.ok()) {
+        if (child.lenient) continue;
+        return q;
+      }
+      per_field.push_back(*q);
+    }
+    if (per_field.empty()) return Xapian::Query::MatchNothing;
+    Xapian::Query q = node.multi_type == MultiMatchType::kMostFields
+                          ? Xapian::Query(Xapian::Query::OP_OR, per_field.begin(), per_field.end())
+                          : dis_max(per_field, node.tie_breaker.value_or(0.0f));
+    return boosted(q, node.boost);
+  }
   switch (node.kind) {
     case QueryKind::kMatchAll:
-      return boosted(match_all(), node.boost);
+      return constant_weight(match_all(), node.boost);
     case QueryKind::kMatchNone:
       return Xapian::Query::MatchNothing;
-    case QueryKind::kMatch: {
-      const FieldMapping* f = mapping.find(node.field);
-      if (!f || f->type == FieldType::kObject) return Xapian::Query::MatchNothing;
-      if (f->type != FieldType::kText) {
-        auto t = exact_term(*f, node.text);
-        if (!t.ok()) return t.status();
-        return boosted(Xapian::Query(*t), node.boost);
-      }
-      std::string_view analyzer = f->query_analyzer();
-      std::vector<Xapian::Query> terms;
-      for (const auto& tok : mapping.analyzers().analyze(analyzer, node.text)) {
-        terms.emplace_back(f->prefix + tok.term, 1, tok.position + 1);
-      }
-      if (terms.empty()) return Xapian::Query::MatchNothing;
-      auto op = node.operator_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
-      return boosted(Xapian::Query(op, terms.begin(), terms.end()), node.boost);
-    }
-    case QueryKind::kTerm: {
-      const FieldMapping* f = mapping.find(node.field);
-      if (node.field == "_id") return boosted(Xapian::Query(index::kIdPrefix + node.text), node.boost);
-      if (!f || f->type == FieldType::kObject) return Xapian::Query::MatchNothing;
-      auto t = exact_term(*f, node.text);
-      if (!t.ok()) return t.status();
-      return boosted(Xapian::Query(*t), node.boost);
-    }
-    case QueryKind::kTerms: {
-      const FieldMapping* f = mapping.find(node.field);
-      std::vector<Xapian::Query> terms;
-      for (const auto& v : node.values) {
-        if (node.field == "_id") {
-          terms.emplace_back(index::kIdPrefix + v);
-          continue;
-        }
-        if (!f || f->type == FieldType::kObject) break;
-        auto t = exact_term(*f, v);
-        if (!t.ok()) return t.status();
-        terms.emplace_back(*t);
-      }
-      if (terms.empty()) return Xapian::Query::MatchNothing;
-      // terms is a constant-score query in Elasticsearch.
-      Xapian::Query q(Xapian::Query::OP_OR, terms.begin(), terms.end());
-      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
-    }
-    case QueryKind::kIds: {
-      std::vector<Xapian::Query> terms;
-      for (const auto& v : node.values) terms.emplace_back(index::kIdPrefix + v);
-      if (terms.empty()) return Xapian::Query::MatchNothing;
-      return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    }
-    case QueryKind::kExists: {
-      const FieldMapping* f = mapping.find(node.field);
-      if (f && f->type != FieldType::kObject) {
-        return Xapian::Query(index::kFieldExistsPrefix + node.field);
-      }
-      // An object (or a path prefix): any field beneath it.
-      return Xapian::Query(Xapian::Query::OP_WILDCARD, index::kFieldExistsPrefix + node.field + ".");
-    }
-    case QueryKind::kBool: {
-      auto convert = [&](const std::vector<QueryPtr>& qs, std::vector<Xapian::Query>* out) -> Status {
-        for (const auto& q : qs) {
-          auto x = to_xapian(*q, mapping);
-          if (!x.ok()) return x.status();
-          out->push_back(*x);
-        }
-        return Status::Ok();
-      };
-      std::vector<Xapian::Query> must, should, must_not, filter;
-      QUARRY_RETURN_IF_ERROR(convert(node.must, &must));
-      QUARRY_RETURN_IF_ERROR(convert(node.should, &should));
-      QUARRY_RETURN_IF_ERROR(convert(node.must_not, &must_not));
-      QUARRY_RETURN_IF_ERROR(convert(node.filter, &filter));
-      int msm = (must.empty() && filter.empty() && !should.empty()) ? 1 : 0;
-      if (node.minimum_should_match) {
-        const std::string& m = *node.minimum_should_match;
-        int n = static_cast<int>(should.size());
-        int v = 0;
-        if (!m.empty() && m.back() == '%') {
-          v = static_cast<int>(std::atoi(m.c_str()) * n / 100);
-          if (v < 0) v = n + v;
-        } else {
-          v = std::atoi(m.c_str());
-          if (v < 0) v = n + v;
-        }
-        msm = v;
-      }
-      if (msm > static_cast<int>(should.size())) return Xapian::Query::MatchNothing;
-      if (msm > 1 && msm < static_cast<int>(should.size())) {
-        return Status::InvalidArgument("[bool] minimum_should_match [" + *node.minimum_should_match +
-                                       "] between 2 and the number of clauses is not supported yet");
-      }
-      Xapian::Query q;
-      bool has_positive = false;
-      if (!must.empty()) {
-        q = Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
-        has_positive = true;
-      }
-      if (!should.empty()) {
-        Xapian::Query s = msm >= static_cast<int>(should.size()) && should.size() > 1
-                              ? Xapian::Query(Xapian::Query::OP_AND, should.begin(), should.end())
-                              : Xapian::Query(Xapian::Query::OP_OR, should.begin(), should.end());
-        if (msm >= 1) {
-          q = has_positive ? Xapian::Query(Xapian::Query::OP_AND, q, s) : s;
-          has_positive = true;
-        } else if (has_positive) {
-          q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, s);
-        } else if (filter.empty()) {
-          q = s;
-          has_positive = true;
-        }
-      }
-      if (!filter.empty()) {
-        Xapian::Query f(Xapian::Query::OP_AND, filter.begin(), filter.end());
-        if (has_positive) {
-          q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
-        } else {
-          // Only filters: every match scores 0 (boost applies as a constant in the searcher).
-          q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, f, 0.0);
-          if (!should.empty()) {
-            Xapian::Query s(Xapian::Query::OP_OR, should.begin(), should.end());
-            q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, s);
-          }
-          has_positive = true;
-        }
-      }
-      if (!has_positive) q = match_all();
-      if (!must_not.empty()) {
-        Xapian::Query n(Xapian::Query::OP_OR, must_not.begin(), must_not.end());
-        q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, n);
-      }
-      return boosted(q, node.boost);
-    }
+    case QueryKind::kMatch:
+    case QueryKind::kMatchPhrase:
+    case QueryKind::kMatchPhrasePrefix:
+    case QueryKind::kMatchBoolPrefix:
+      return match_to_xapian(node, mapping);
+    case QueryKind::kMultiMatch:
+      return multi_match_to_xapian(node, mapping);
+    case QueryKind::kTerm:
+    case QueryKind::kTerms:
+    case QueryKind::kIds:
+    case QueryKind::kExists:
+    case QueryKind::kPrefix:
+    case QueryKind::kWildcard:
+    case QueryKind::kRegexp:
+    case QueryKind::kFuzzy:
+      return term_level_to_xapian(node, mapping);
+    case QueryKind::kRange:
+      return range_to_xapian(node, mapping);
+    case QueryKind::kBool:
+    case QueryKind::kConstantScore:
+    case QueryKind::kBoosting:
+    case QueryKind::kDisMax:
+      return compound_to_xapian(node, mapping);
+    case QueryKind::kFunctionScore:
+      return function_score_to_xapian(node, mapping);
   }
   return Status::Internal("unhandled query kind");
 }

@@ -1,0 +1,308 @@
+// range: numbers and dates as Xapian value ranges on the field's slot (sortable_serialise), keyword
+// and boolean on the raw slot bytes. Constant score (`boost`), as in Elasticsearch.
+//
+// Dates: bounds are parsed with `format` (else the field's format), accept date math (now-30d/d,
+// 2020-01-01||+1M/M), and round as Elasticsearch does: gt and lte round up to the last millisecond
+// of the unit, gte and lt round down. `time_zone` (a UTC offset such as +01:00, or UTC) shifts
+// dates written without a zone and the rounding; named zones are not supported yet.
+// Limitation: the slot holds only the first value of a multi-valued field (storage-format.md).
+#include <chrono>
+#include <cmath>
+
+#include "index/date_math_name.h"
+#include "index/dates.h"
+#include "index/document_mapper.h"
+#include "query/q_common.h"
+#include "query/q_sources.h"
+
+namespace quarry::query {
+
+using index::FieldMapping;
+using index::FieldType;
+
+namespace {
+
+Result<int64_t> parse_time_zone(const std::string& tz) {
+  if (tz.empty() || tz == "Z" || tz == "UTC" || tz == "GMT" || tz == "Etc/UTC" || tz == "utc") return int64_t{0};
+  std::string s = tz;
+  if (s.rfind("UTC", 0) == 0 || s.rfind("GMT", 0) == 0) s = s.substr(3);
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    int sign = s[0] == '-' ? -1 : 1;
+    std::string digits;
+    for (size_t i = 1; i < s.size(); ++i) {
+      if (std::isdigit(static_cast<unsigned char>(s[i]))) digits += s[i];
+      else if (s[i] != ':') digits = "x";
+    }
+    if (digits.size() == 1 || digits.size() == 2) digits += "00";
+    if (digits.size() == 3) digits = "0" + digits;
+    if (digits.size() == 4) {
+      int h = std::stoi(digits.substr(0, 2)), m = std::stoi(digits.substr(2));
+      if (h <= 18 && m < 60) return int64_t{sign * (h * 3600000LL + m * 60000LL)};
+    }
+  }
+  return Status::InvalidArgument("time_zone [" + tz + "] is not supported: use a UTC offset such as +01:00");
+}
+
+bool has_explicit_zone(const std::string& s) {
+  auto t = s.find('T');
+  if (t == std::string::npos) return false;
+  return s.find_first_of("Z+-", t) != std::string::npos;
+}
+
+// A date bound -> epoch millis. `round_up`: for gt and lte.
+Result<int64_t> date_bound(const std::string& raw, const FieldMapping& f, const index::DateFormat& format,
+                           int64_t tz_offset, bool round_up, int64_t now_ms) {
+  std::string anchor_text = raw;
+  std::string ops;
+  int64_t anchor;
+  bool absolute;
+  if (raw.rfind("now", 0) == 0) {
+    anchor = now_ms;
+    ops = raw.substr(3);
+    absolute = true;
+  } else {
+    auto bars = raw.find("||");
+    if (bars != std::string::npos) {
+      anchor_text = raw.substr(0, bars);
+      ops = raw.substr(bars + 2);
+    }
+    auto parsed = format.parse(anchor_text);
+    if (!parsed) {
+      return Status::Parsing("failed to parse date field [" + raw + "] with format [" + format.spec() + "]")
+          .with("field", f.path);
+    }
+    anchor = *parsed;
+    bool numeric = !anchor_text.empty() &&
+                   anchor_text.find_first_not_of("0123456789.", anchor_text[0] == '-' ? 1 : 0) == std::string::npos;
+    absolute = numeric || has_explicit_zone(anchor_text);
+    if (!absolute) anchor -= tz_offset;  // the text was a wall-clock time in time_zone
+  }
+  // Date math runs on wall-clock time in the zone.
+  int64_t local = anchor + tz_offset;
+  int64_t result = local;
+  if (!ops.empty()) {
+    std::string expr = "now" + ops;
+    if (round_up && ops.size() >= 2 && ops[ops.size() - 2] == '/') {
+      expr += std::string("+1") + ops.back();
+      auto r = index::eval_date_math(expr, local);
+      if (!r.ok()) return Status::Parsing(r.status().message());
+      result = *r - 1;
+    } else {
+      auto r = index::eval_date_math(expr, local);
+      if (!r.ok()) return Status::Parsing(r.status().message());
+      result = *r;
+    }
+  }
+  return result - tz_offset;
+}
+
+Status set_bound(QueryNode& node, const std::string& key, const json::Value& v) {
+  std::optional<std::string>* target = key == "gt" ? &node.gt : key == "gte" ? &node.gte : key == "lt" ? &node.lt : &node.lte;
+  if (v.IsNull()) {
+    target->reset();
+    return Status::Ok();
+  }
+  auto t = scalar_text(v, "range");
+  if (!t.ok()) return t.status();
+  *target = *t;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<QueryPtr> parse_range(const json::Value& body) {
+  auto node = std::make_shared<QueryNode>();
+  node->kind = QueryKind::kRange;
+  const json::Value* inner;
+  QUARRY_RETURN_IF_ERROR(single_field(body, "range", &node->field, &inner));
+  if (!inner->IsObject()) return Status::Parsing("[range] query malformed, after field missing start object");
+  std::optional<std::string> from, to;
+  bool has_from = false, has_to = false, include_lower = true, include_upper = true;
+  for (auto it = inner->MemberBegin(); it != inner->MemberEnd(); ++it) {
+    std::string key(json::view(it->name));
+    if (key == "gt" || key == "gte" || key == "lt" || key == "lte") {
+      QUARRY_RETURN_IF_ERROR(set_bound(*node, key, it->value));
+    } else if (key == "from" || key == "to") {
+      if (!it->value.IsNull()) {
+        auto t = scalar_text(it->value, "range");
+        if (!t.ok()) return t.status();
+        (key == "from" ? from : to) = *t;
+      }
+      (key == "from" ? has_from : has_to) = true;
+    } else if (key == "include_lower" || key == "include_upper") {
+      auto b = bool_param(it->value, "range", key);
+      if (!b.ok()) return b.status();
+      (key == "include_lower" ? include_lower : include_upper) = *b;
+    } else if (key == "format" || key == "time_zone") {
+      auto s = string_param(it->value, "range", key);
+      if (!s.ok()) return s.status();
+      (key == "format" ? node->format : node->time_zone) = *s;
+    } else if (key == "relation") {
+      // For single-valued (non-range) fields INTERSECTS, CONTAINS and WITHIN select the same documents.
+      std::string r = it->value.IsString() ? std::string(json::view(it->value)) : "";
+      for (auto& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (r != "INTERSECTS" && r != "CONTAINS" && r != "WITHIN") {
+        return Status::Parsing("[range] query does not support relation [" + r + "]");
+      }
+    } else if (key == "boost") {
+      auto b = boost_of(it->value);
+      if (!b.ok()) return b.status();
+      node->boost = *b;
+    } else if (key != "_name") {
+      return unknown_param("range", key);
+    }
+  }
+  if (has_from && from) (include_lower ? node->gte : node->gt) = from;
+  if (has_to && to) (include_upper ? node->lte : node->lt) = to;
+  if (!node->time_zone.empty()) {
+    auto tz = parse_time_zone(node->time_zone);
+    if (!tz.ok()) return tz.status();
+  }
+  if (!node->format.empty()) {
+    auto fmt = index::DateFormat::compile(node->format);
+    if (!fmt.ok()) return Status::Parsing(fmt.status().message());
+  }
+  return QueryPtr(node);
+}
+
+Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mapping& mapping) {
+  const FieldMapping* f = mapping.find(node.field);
+  if (!f || f->type == FieldType::kObject) return Xapian::Query::MatchNothing;
+  if (f->type == FieldType::kText) {
+    return Status::InvalidArgument("range queries on [text] field [" + f->path + "] are not supported; use a keyword field");
+  }
+  if (f->slot < 0 || !f->doc_values) {
+    return Status::InvalidArgument("Cannot search on field [" + f->path + "] since it is not indexed with doc values");
+  }
+  auto slot = static_cast<Xapian::valueno>(f->slot);
+  bool any_bound = node.gt || node.gte || node.lt || node.lte;
+  if (!any_bound) return constant_weight(Xapian::Query(index::kFieldExistsPrefix + f->path), node.boost);
+
+  std::string lo, hi;          // serialised bounds ("" = open)
+  bool lo_open = true, hi_open = true;
+  bool exclude_hi_equal = false;
+  std::string hi_equal;
+  if (f->type == FieldType::kDate) {
+    std::shared_ptr<const index::DateFormat> own;
+    const index::DateFormat* format = &f->effective_date_format();
+    if (!node.format.empty()) {
+      auto fmt = index::DateFormat::compile(node.format);
+      if (!fmt.ok()) return Status::Parsing(fmt.status().message());
+      own = std::make_shared<const index::DateFormat>(std::move(fmt).value());
+      format = own.get();
+    }
+    auto tz = parse_time_zone(node.time_zone);
+    if (!tz.ok()) return tz.status();
+    int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+    double low = -INFINITY, high = INFINITY;
+    if (node.gte) {
+      auto b = date_bound(*node.gte, *f, *format, *tz, false, now);
+      if (!b.ok()) return b.status();
+      low = static_cast<double>(*b);
+    }
+    if (node.gt) {
+      auto b = date_bound(*node.gt, *f, *format, *tz, true, now);
+      if (!b.ok()) return b.status();
+      low = std::max(low, static_cast<double>(*b + 1));
+    }
+    if (node.lte) {
+      auto b = date_bound(*node.lte, *f, *format, *tz, true, now);
+      if (!b.ok()) return b.status();
+      high = static_cast<double>(*b);
+    }
+    if (node.lt) {
+      auto b = date_bound(*node.lt, *f, *format, *tz, false, now);
+      if (!b.ok()) return b.status();
+      high = std::min(high, static_cast<double>(*b - 1));
+    }
+    if (low > high) return Xapian::Query::MatchNothing;
+    if (low != -INFINITY) { lo = Xapian::sortable_serialise(low); lo_open = false; }
+    if (high != INFINITY) { hi = Xapian::sortable_serialise(high); hi_open = false; }
+  } else if (index::is_numeric(f->type)) {
+    bool integral = f->type == FieldType::kLong || f->type == FieldType::kInteger || f->type == FieldType::kShort ||
+                    f->type == FieldType::kByte;
+    auto num = [&](const std::string& s) -> Result<double> {
+      char* end = nullptr;
+      double d = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end || std::isnan(d)) {
+        return Status::InvalidArgument("failed to create query: For input string: \"" + s + "\" on field [" +
+                                       f->path + "] of type [" + index::field_type_name(f->type) + "]");
+      }
+      if (f->type == FieldType::kFloat) d = static_cast<double>(static_cast<float>(d));
+      return d;
+    };
+    double low = -INFINITY, high = INFINITY;
+    if (node.gte) {
+      auto d = num(*node.gte);
+      if (!d.ok()) return d.status();
+      low = integral ? std::ceil(*d) : *d;
+    }
+    if (node.gt) {
+      auto d = num(*node.gt);
+      if (!d.ok()) return d.status();
+      low = std::max(low, integral ? std::floor(*d) + 1 : std::nextafter(*d, INFINITY));
+    }
+    if (node.lte) {
+      auto d = num(*node.lte);
+      if (!d.ok()) return d.status();
+      high = integral ? std::floor(*d) : *d;
+    }
+    if (node.lt) {
+      auto d = num(*node.lt);
+      if (!d.ok()) return d.status();
+      high = std::min(high, integral ? std::ceil(*d) - 1 : std::nextafter(*d, -INFINITY));
+    }
+    if (low > high) return Xapian::Query::MatchNothing;
+    if (low != -INFINITY) { lo = Xapian::sortable_serialise(low); lo_open = false; }
+    if (high != INFINITY) { hi = Xapian::sortable_serialise(high); hi_open = false; }
+  } else {
+    // keyword (raw bytes) and boolean ("0" / "1")
+    auto raw = [&](const std::string& s) -> Result<std::string> {
+      if (f->type != FieldType::kBoolean) return s;
+      if (s == "true") return std::string("1");
+      if (s == "false") return std::string("0");
+      return Status::InvalidArgument("Can't parse boolean value [" + s + "], expected [true] or [false]");
+    };
+    if (node.gte) {
+      auto r = raw(*node.gte);
+      if (!r.ok()) return r.status();
+      lo = *r;
+      lo_open = false;
+    }
+    if (node.gt) {
+      auto r = raw(*node.gt);
+      if (!r.ok()) return r.status();
+      std::string next = *r + std::string(1, '\0');
+      if (lo_open || next > lo) lo = next;
+      lo_open = false;
+    }
+    if (node.lte) {
+      auto r = raw(*node.lte);
+      if (!r.ok()) return r.status();
+      hi = *r;
+      hi_open = false;
+    }
+    if (node.lt) {
+      auto r = raw(*node.lt);
+      if (!r.ok()) return r.status();
+      if (hi_open || *r <= hi) {
+        hi = *r;
+        exclude_hi_equal = true;
+        hi_equal = *r;
+      }
+      hi_open = false;
+    }
+    if (!lo_open && !hi_open && lo > hi) return Xapian::Query::MatchNothing;
+  }
+  Xapian::Query q;
+  if (!lo_open && !hi_open) q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+  else if (!lo_open) q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+  else q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+  if (exclude_hi_equal) {
+    q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, hi_equal, hi_equal));
+  }
+  return constant_weight(q, node.boost);
+}
+
+}  // namespace quarry::query

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "ingest/ingest_service.h"
@@ -45,6 +46,9 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
   SearchResult out;
   if (request.from < 0) return Status::InvalidArgument("[from] parameter cannot be negative, found [" + std::to_string(request.from) + "]");
   if (request.size < 0) return Status::InvalidArgument("[size] parameter cannot be negative, found [" + std::to_string(request.size) + "]");
+  if (!request.search_after_json.empty() && request.from > 0) {
+    return Status::InvalidArgument("[from] parameter must be set to 0 when [search_after] is used");
+  }
   for (const auto& r : indices) {
     if (r.index->metadata().closed) return index::index_closed(r.index->name(), r.index->uuid());
     int window = r.index->metadata().settings.max_result_window;
@@ -56,7 +60,18 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
           "changing the [index.max_result_window] index level setting.");
     }
   }
-  // Build each index's Xapian query once (mappings differ per index).
+  // Per index: the sort resolved against its mapping and the search_after key in its encoding.
+  struct PerIndex {
+    std::vector<query::SortKey> keys;
+    std::optional<std::string> after;
+  };
+  std::vector<PerIndex> per_index(indices.size());
+  bool field_sort = !request.sort.empty() && !(request.sort.size() == 1 && request.sort[0].kind == query::SortSpec::Kind::kScore);
+  bool sort_has_score = false;
+  for (const auto& spec : request.sort) sort_has_score |= spec.kind == query::SortSpec::Kind::kScore;
+  bool need_scores = !field_sort || sort_has_score || request.track_scores || request.min_score.has_value();
+  json::Document after_doc;
+  if (!request.search_after_json.empty()) QUARRY_RETURN_IF_ERROR(json::parse(request.search_after_json, after_doc));
   // Validate once here; each shard thread then builds its own Xapian::Query (they are not
   // thread-safe to share).
   struct ShardTask {
@@ -67,6 +82,18 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
   for (size_t i = 0; i < indices.size(); ++i) {
     auto q = build_index_query(indices[i], *request.query);
     if (!q.ok()) return q.status();
+    if (request.sort.empty()) {
+      per_index[i].keys = query::score_order();
+    } else {
+      auto keys = query::resolve_sort(request.sort, *indices[i].index->mapping());
+      if (!keys.ok()) return keys.status();
+      per_index[i].keys = std::move(*keys);
+    }
+    if (!request.search_after_json.empty()) {
+      auto key = query::search_after_key(per_index[i].keys, after_doc);
+      if (!key.ok()) return key.status();
+      per_index[i].after = std::move(*key);
+    }
     int n = indices[i].index->num_shards();
     std::set<int> routed;
     for (const auto& r : request.routing) routed.insert(ingest::route_to_shard(r, "", n));
@@ -90,15 +117,23 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
           promises[t].set_value(q.status());
           return;
         }
-        promises[t].set_value(query::search_shard(indices[task.index_pos].index->shard(task.shard), *q,
-                                                  top_n, request.track_total_hits));
+        const PerIndex& pi = per_index[task.index_pos];
+        query::ShardQuery sq;
+        sq.top_n = top_n;
+        sq.track_total_hits = request.track_total_hits;
+        sq.sort = &pi.keys;
+        sq.need_scores = need_scores;
+        sq.search_after = pi.after ? &*pi.after : nullptr;
+        sq.min_score = request.min_score;
+        sq.terminate_after = request.terminate_after;
+        sq.timeout_ms = request.timeout_ms;
+        promises[t].set_value(query::search_shard(indices[task.index_pos].index->shard(task.shard), *q, sq));
       } catch (const std::exception& e) {
         promises[t].set_value(Status::Internal(std::string("search failed: ") + e.what()));
       }
     });
   }
   struct Ranked {
-    double score;
     size_t task;
     query::ShardHit hit;
   };
@@ -106,17 +141,26 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
   std::vector<Result<query::ShardResult>> answers;
   for (auto& f : futures) answers.push_back(f.get());
   std::vector<Ranked> ranked;
+  double max_score = 0;
+  bool any_hit = false;
   for (size_t t = 0; t < tasks.size(); ++t) {
     auto& r = answers[t];
     if (!r.ok()) return r.status();
     out.shards_successful++;
     out.total += r->total;
     out.total_exact &= r->total_exact;
-    for (auto& h : r->hits) ranked.push_back({h.score, t, std::move(h)});
+    out.terminated_early |= r->terminated_early;
+    out.timed_out |= r->timed_out;
+    if (!r->hits.empty()) {
+      max_score = any_hit ? std::max(max_score, r->max_score) : r->max_score;
+      any_hit = true;
+    }
+    for (auto& h : r->hits) ranked.push_back({t, std::move(h)});
   }
-  // Reduce: best score first; ties by shard order then document order (stable across runs).
+  // Reduce: by sort key (score or fields); ties by shard order then document order (stable across
+  // runs and independent of how many shards there are for field sorts with a unique tiebreaker).
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    if (a.score != b.score) return a.score > b.score;
+    if (a.hit.sort_key != b.hit.sort_key) return a.hit.sort_key < b.hit.sort_key;
     if (a.task != b.task) return a.task < b.task;
     return a.hit.docid < b.hit.docid;
   });
@@ -124,7 +168,8 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     out.total = request.track_total_hits;
     out.total_exact = false;
   }
-  out.max_score = ranked.empty() ? 0 : ranked.front().score;
+  out.max_score = max_score;
+  out.has_max_score = any_hit && need_scores;
   // Fetch phase for the final page only.
   size_t begin = std::min<size_t>(request.from, ranked.size());
   size_t end = std::min<size_t>(begin + request.size, ranked.size());
@@ -133,13 +178,42 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
   for (auto& [t, hits] : by_task) {
     QUARRY_RETURN_IF_ERROR(query::fetch_hits(indices[tasks[t].index_pos].index->shard(tasks[t].shard), hits));
   }
+  // Highlighters, one per index that has a hit on the page.
+  std::map<size_t, query::Highlighter> highlighters;
   for (size_t i = begin; i < end; ++i) {
+    size_t ip = tasks[ranked[i].task].index_pos;
+    const query::ShardHit& sh = ranked[i].hit;
     SearchHit h;
-    h.index = indices[tasks[ranked[i].task].index_pos].index->name();
-    h.id = std::move(ranked[i].hit.id);
-    h.score = ranked[i].score;
+    h.index = indices[ip].index->name();
+    h.id = sh.id;
+    h.score = sh.score;
+    h.has_score = need_scores;
+    h.meta = sh.meta;
+    const auto& keys = per_index[ip].keys;
+    if (!request.sort.empty()) {
+      for (size_t k = 0; k < keys.size(); ++k) {
+        h.sort.push_back(query::sort_value(keys[k], k < sh.sort_raw.size() ? sh.sort_raw[k] : std::string(), sh.score, sh.docid));
+      }
+    }
+    auto mapping = indices[ip].index->mapping();
+    if (request.highlight) {
+      auto it = highlighters.find(ip);
+      if (it == highlighters.end()) {
+        auto q = build_index_query(indices[ip], *request.query);
+        if (!q.ok()) return q.status();
+        auto hl = query::Highlighter::create(*request.highlight, mapping, *q);
+        if (!hl.ok()) return hl.status();
+        it = highlighters.emplace(ip, std::move(*hl)).first;
+      }
+      h.highlight = it->second.highlight(sh.source);
+    }
+    h.fields = query::extract_fields(sh.source, request.fields, *mapping, false);
+    for (auto& f : query::extract_fields(sh.source, request.docvalue_fields, *mapping, true)) {
+      bool dup = false;
+      for (const auto& e : h.fields) dup |= e.first == f.first;
+      if (!dup) h.fields.push_back(std::move(f));
+    }
     h.source = std::move(ranked[i].hit.source);
-    h.meta = ranked[i].hit.meta;
     out.hits.push_back(std::move(h));
   }
   out.took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();

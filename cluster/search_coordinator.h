@@ -1,6 +1,13 @@
 // SearchCoordinator: the scatter/gather of one search over the shards of the resolved indices —
 // the query phase on every shard in parallel (on the node's search pool), the reduce (merge of
-// top hits, totals), and the fetch phase for the final page only. Remote shards slot in here later.
+// top hits, totals), and the fetch phase for the final page only (_source, highlight, fields).
+// Remote shards slot in here later.
+//
+// Merge order: each shard returns its top from+size hits with their sort keys (query/sort.h: the
+// bytes order hits the same way for every index); the coordinator merges by key, then by shard
+// position in the request, then by docid, so a field sort gives the same page whatever the
+// number of shards. Relevance is the key {_score desc}; each shard scores with its own term
+// statistics (Elasticsearch's query_then_fetch).
 //
 // Thread-safety: a coordinator is a short-lived object per request; the pool is shared.
 #pragma once
@@ -14,7 +21,9 @@
 
 #include "index/catalog.h"
 #include "index/stored_document.h"
+#include "query/highlight.h"
 #include "query/search_request.h"
+#include "query/sort.h"
 
 namespace quarry::cluster {
 
@@ -22,8 +31,12 @@ struct SearchHit {
   std::string index;
   std::string id;
   double score = 0;
+  bool has_score = true;       // false: sorted by field without track_scores (_score: null)
   std::string source;
   index::DocMeta meta;
+  std::vector<query::SortValue> sort;  // only when the request had a sort
+  query::HitHighlights highlight;
+  std::vector<std::pair<std::string, std::string>> fields;  // field -> JSON array (fields + docvalue_fields)
 };
 
 struct SearchResult {
@@ -31,6 +44,9 @@ struct SearchResult {
   uint64_t total = 0;
   bool total_exact = true;
   double max_score = 0;
+  bool has_max_score = true;   // false: null (field sort without track_scores, or no hits)
+  bool terminated_early = false;
+  bool timed_out = false;
   int shards_total = 0;
   int shards_successful = 0;
   int64_t took_ms = 0;

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "index/json.h"
+#include "index/mapping.h"
 #include "index/status.h"
+#include "query/highlight.h"
 #include "query/query_tree.h"
+#include "query/sort.h"
 
 namespace quarry::query {
 
@@ -17,6 +22,12 @@ struct SourceFilter {
   bool enabled = true;
   std::vector<std::string> includes;
   std::vector<std::string> excludes;
+};
+
+// One entry of `fields` / `docvalue_fields`: a field name or wildcard, with an optional date format.
+struct FieldAndFormat {
+  std::string field;
+  std::string format;
 };
 
 struct SearchRequest {
@@ -30,9 +41,23 @@ struct SearchRequest {
   bool version = false;
   bool seq_no_primary_term = false;
   std::vector<std::string> routing;  // ?routing=: only the shards these values route to
+  std::vector<SortSpec> sort;        // empty: by _score
+  bool track_scores = false;
+  std::string search_after_json;     // the raw `search_after` array, "" when absent
+  std::optional<double> min_score;
+  int64_t terminate_after = 0;       // per shard; 0 = off
+  int64_t timeout_ms = -1;           // -1 = none
+  std::vector<FieldAndFormat> fields;
+  std::vector<FieldAndFormat> docvalue_fields;
+  // stored_fields: nullopt = not given; "_none_" disables _source and metadata fields.
+  std::optional<std::vector<std::string>> stored_fields;
+  bool source_explicit = false;      // `_source` given (stored_fields then keeps it)
+  std::optional<HighlightSpec> highlight;
+  bool explain = false;
 };
 
-// Parses a search body ({"query":..,"from":..,"size":..,"track_total_hits":..,"_source":..}).
+// Parses a search body ({"query":..,"from":..,"size":..,"sort":..,"search_after":..,
+// "track_total_hits":..,"_source":..,"highlight":..,"fields":.., ...}).
 // An empty body is match_all. Errors: kParsing.
 Status parse_search_body(const json::Value& body, SearchRequest* out);
 // Parses a _count body ({"query": ...}). Errors: kParsing.
@@ -41,5 +66,12 @@ Status parse_count_body(const json::Value& body, SearchRequest* out);
 Status parse_source_filter(const json::Value& v, SourceFilter* out);
 // Applies a filter to a JSON _source; returns the original bytes when nothing is filtered out.
 std::string filter_source(const std::string& source, const SourceFilter& filter);
+
+// `fields` / `docvalue_fields` of one hit: (field, JSON array text) for every mapped field the
+// patterns name that has a value in `source`. Values come from _source, converted to the field's
+// type (dates formatted with the requested format, else as Elasticsearch prints them).
+std::vector<std::pair<std::string, std::string>> extract_fields(const std::string& source,
+                                                               const std::vector<FieldAndFormat>& specs,
+                                                               const index::Mapping& mapping, bool docvalues);
 
 }  // namespace quarry::query

@@ -1,35 +1,177 @@
 #include "query/shard_search.h"
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
 #include "index/document_mapper.h"
 #include "index/stored_document.h"
 
 namespace quarry::query {
 
+namespace {
+
+// Rejects documents at or before search_after and counts accepted ones for terminate_after.
+// Called by the matcher thread of this search only.
+class Decider : public Xapian::MatchDecider {
+ public:
+  Decider(const std::vector<SortKey>* keys, const std::string* after, int64_t terminate_after)
+      : keys_(keys), after_(after), terminate_after_(terminate_after) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    if (after_ && !(encode_field_keys(*keys_, 0, keys_->size(), doc) > *after_)) return false;
+    if (terminate_after_ > 0) {
+      if (accepted_ >= terminate_after_) {
+        terminated_ = true;
+        return false;
+      }
+      ++accepted_;
+    }
+    return true;
+  }
+  bool terminated() const { return terminated_; }
+
+ private:
+  const std::vector<SortKey>* keys_;
+  const std::string* after_;
+  int64_t terminate_after_;
+  mutable int64_t accepted_ = 0;
+  mutable bool terminated_ = false;
+};
+
+Xapian::Weight* weighting(bool need_scores) {
+  // Elasticsearch's BM25 defaults: k1 = 1.2, b = 0.75.
+  if (!need_scores) return new Xapian::BoolWeight();
+  return new Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5);
+}
+
+}  // namespace
+
+const std::vector<SortKey>& score_order() {
+  static const std::vector<SortKey> order = [] {
+    SortKey k;
+    k.spec.kind = SortSpec::Kind::kScore;
+    k.spec.descending = true;
+    return std::vector<SortKey>{k};
+  }();
+  return order;
+}
+
 Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query, int top_n,
                                  int64_t track_total_hits) {
+  ShardQuery q;
+  q.top_n = top_n;
+  q.track_total_hits = track_total_hits;
+  return search_shard(shard, query, q);
+}
+
+Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query, const ShardQuery& req) {
+  const std::vector<SortKey>& keys = req.sort && !req.sort->empty() ? *req.sort : score_order();
+  bool score_key = sort_uses_score(keys);
+  bool need_scores = req.need_scores || score_key || req.min_score.has_value();
   ShardResult result;
   Status st = shard.with_reader([&](Xapian::Database& db) {
     result = ShardResult();
+    auto started = std::chrono::steady_clock::now();
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    // Elasticsearch's BM25 defaults: k1 = 1.2, b = 0.75.
-    enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
-    Xapian::doccount check = track_total_hits < 0 ? db.get_doccount()
-                                                  : static_cast<Xapian::doccount>(track_total_hits);
-    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(top_n), check);
-    bool constant = mset.get_max_possible() == 0;
+    std::unique_ptr<Xapian::Weight> weight(weighting(need_scores));
+    enquire.set_weighting_scheme(*weight);
+    if (req.timeout_ms >= 0) enquire.set_time_limit(static_cast<double>(req.timeout_ms) / 1000.0);
+
+    // Map the keys onto Xapian's orders. When Xapian cannot express the whole order (a key after
+    // _score, _score ascending, search_after with a score key) every match is collected and the
+    // shard sorts them itself.
+    bool exact_order = true;
+    std::unique_ptr<SortKeyMaker> maker;
+    size_t s = 0;
+    while (s < keys.size() && keys[s].spec.kind != SortSpec::Kind::kScore) ++s;
+    if (s == keys.size()) {
+      maker = std::make_unique<SortKeyMaker>(keys, 0, keys.size());
+      enquire.set_sort_by_key(maker.get(), false);
+    } else if (!keys[s].spec.descending) {
+      exact_order = false;
+      if (s > 0) {
+        maker = std::make_unique<SortKeyMaker>(keys, 0, s);
+        enquire.set_sort_by_key(maker.get(), false);
+      }
+    } else if (s == 0) {
+      size_t e = 1;
+      while (e < keys.size() && keys[e].spec.kind != SortSpec::Kind::kScore) ++e;
+      if (e < keys.size()) exact_order = false;
+      if (e > 1) {
+        maker = std::make_unique<SortKeyMaker>(keys, 1, e);
+        enquire.set_sort_by_relevance_then_key(maker.get(), false);
+      }
+    } else {
+      maker = std::make_unique<SortKeyMaker>(keys, 0, s);
+      enquire.set_sort_by_key_then_relevance(maker.get(), false);
+      if (s + 1 < keys.size()) exact_order = false;
+    }
+    const std::string* after_in_decider = req.search_after && !score_key ? req.search_after : nullptr;
+    const std::string* after_post = req.search_after && score_key ? req.search_after : nullptr;
+    if (after_post) exact_order = false;
+    if (req.min_score && need_scores) enquire.set_cutoff(0, *req.min_score);
+
+    Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
+    Xapian::doccount check = req.track_total_hits < 0 ? all : static_cast<Xapian::doccount>(std::min<int64_t>(req.track_total_hits, all));
+    if (req.terminate_after > 0) check = all;
+    Xapian::doccount want = exact_order ? static_cast<Xapian::doccount>(req.top_n) : all;
+    std::unique_ptr<Decider> decider;
+    if (after_in_decider || req.terminate_after > 0) {
+      decider = std::make_unique<Decider>(&keys, after_in_decider, req.terminate_after);
+    }
+    Xapian::MSet mset = enquire.get_mset(0, want, check, nullptr, decider.get());
+    bool constant = need_scores && mset.get_max_possible() == 0;
+    std::vector<std::string> raw(keys.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       ShardHit hit;
       hit.docid = *it;
       hit.score = constant ? 1.0 : it.get_weight();
-      result.hits.push_back(hit);
+      if (req.min_score && hit.score < *req.min_score) continue;
+      Xapian::Document doc = it.get_document();
+      for (size_t k = 0; k < keys.size(); ++k) {
+        raw[k] = keys[k].spec.kind == SortSpec::Kind::kField ? sort_raw_value(keys[k], doc) : std::string();
+      }
+      hit.sort_key = encode_sort_key(keys, raw, hit.score, hit.docid);
+      if (after_post && !(hit.sort_key > *after_post)) continue;
+      hit.sort_raw = raw;
+      result.max_score = result.hits.empty() ? hit.score : std::max(result.max_score, hit.score);
+      result.hits.push_back(std::move(hit));
     }
-    result.max_score = result.hits.empty() ? 0 : result.hits.front().score;
+    if (!exact_order) {
+      std::stable_sort(result.hits.begin(), result.hits.end(), [](const ShardHit& a, const ShardHit& b) {
+        if (a.sort_key != b.sort_key) return a.sort_key < b.sort_key;
+        return a.docid < b.docid;
+      });
+      if (result.hits.size() > static_cast<size_t>(req.top_n)) result.hits.resize(static_cast<size_t>(req.top_n));
+    }
+    if (req.search_after || (constant && req.min_score)) {
+      // search_after (and constant-score min_score) filter the hits, not the count. (Elasticsearch
+      // counts every match for search_after.) Count again without the filter.
+      Xapian::Enquire counter(db);
+      counter.set_query(query);
+      counter.set_weighting_scheme(*weight);
+      if (req.min_score && need_scores) counter.set_cutoff(0, *req.min_score);
+      Xapian::MSet c = counter.get_mset(0, 0, check);
+      mset = c;
+      if (constant && req.min_score && *req.min_score > 1.0) {
+        result.total = 0;
+        result.total_exact = true;
+        return;
+      }
+    }
     uint64_t lower = mset.get_matches_lower_bound();
     uint64_t upper = mset.get_matches_upper_bound();
     result.total_exact = lower == upper;
     result.total = result.total_exact ? lower : std::max<uint64_t>(lower, mset.get_matches_estimated());
-    if (!result.total_exact && track_total_hits >= 0) result.total = std::max<uint64_t>(lower, track_total_hits);
+    if (!result.total_exact && req.track_total_hits >= 0) {
+      result.total = std::max<uint64_t>(lower, static_cast<uint64_t>(req.track_total_hits));
+    }
+    if (decider && decider->terminated()) result.terminated_early = true;
+    if (req.timeout_ms >= 0) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+      result.timed_out = ms >= req.timeout_ms;
+    }
   });
   if (!st.ok()) return st;
   return result;

@@ -1,17 +1,20 @@
-// The query phase on one shard: match the Xapian query, return the top `from+size` hits by score
-// and the hit count (exact up to track_total_hits). The fetch phase (stored _source) is done for
-// the final page only by the coordinator, through fetch_hits(). Thread-safe: uses leased readers.
+// The query phase on one shard: match the Xapian query, return the top `from+size` hits in the
+// requested order (score or sort keys, see query/sort.h) and the hit count (exact up to
+// track_total_hits). The fetch phase (stored _source) is done for the final page only by the
+// coordinator, through fetch_hits(). Thread-safe: uses leased readers.
 #pragma once
 
 #include <xapian.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "index/shard.h"
 #include "index/status.h"
 #include "query/search_request.h"
+#include "query/sort.h"
 
 namespace quarry::query {
 
@@ -19,6 +22,8 @@ struct ShardHit {
   double score = 0;
   Xapian::docid docid = 0;
   int shard_index = 0;  // position of the shard in the coordinator's list
+  std::vector<std::string> sort_raw;  // per sort key: the raw value (empty = missing)
+  std::string sort_key;               // encode_sort_key() of this hit: merge order
   std::string id;
   std::string source;
   index::DocMeta meta;
@@ -29,12 +34,31 @@ struct ShardResult {
   uint64_t total = 0;
   bool total_exact = true;
   double max_score = 0;
+  bool terminated_early = false;
+  bool timed_out = false;
 };
 
-// `constant_score`: the query has no scoring part (all weights 0): hits score `boost` each,
-// as Elasticsearch's constant-score queries do.
+// What one shard is asked for.
+struct ShardQuery {
+  int top_n = 10;
+  int64_t track_total_hits = 10000;   // -1 = exact
+  // The order (non-empty; {_score desc} for relevance). Referenced, not owned.
+  const std::vector<SortKey>* sort = nullptr;
+  bool need_scores = true;            // false: field sort without track_scores (no BM25)
+  const std::string* search_after = nullptr;  // hits must have a sort key above this
+  std::optional<double> min_score;
+  int64_t terminate_after = 0;        // 0 = off
+  int64_t timeout_ms = -1;            // -1 = none
+};
+
+Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query, const ShardQuery& request);
+
+// Relevance order, top_n hits (kept for callers that need nothing else).
 Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query, int top_n,
                                  int64_t track_total_hits);
+
+// The default order: _score descending.
+const std::vector<SortKey>& score_order();
 
 // Loads id, metadata and _source of the given hits (same shard).
 Status fetch_hits(index::Shard& shard, std::vector<ShardHit*>& hits);

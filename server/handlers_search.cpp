@@ -49,7 +49,88 @@ Status apply_url_params(const HttpRequest& req, query::SearchRequest* sr) {
   auto seq = bool_param(req, "seq_no_primary_term", sr->seq_no_primary_term);
   if (!seq.ok()) return seq.status();
   sr->seq_no_primary_term = *seq;
+  if (req.has("sort")) {
+    QUARRY_RETURN_IF_ERROR(query::parse_sort_param(req.param("sort"), &sr->sort));
+  }
+  auto track_scores = bool_param(req, "track_scores", sr->track_scores);
+  if (!track_scores.ok()) return track_scores.status();
+  sr->track_scores = *track_scores;
+  if (req.has("terminate_after")) {
+    auto n = int_param(req, "terminate_after", 0);
+    if (!n.ok()) return n.status();
+    if (*n < 0) return Status::InvalidArgument("terminateAfter must be > 0");
+    sr->terminate_after = *n;
+  }
+  if (req.has("timeout")) {
+    auto t = time_param_ms(req, "timeout", -1);
+    if (!t.ok()) return t.status();
+    sr->timeout_ms = *t;
+  }
+  if (req.has("stored_fields")) sr->stored_fields = list_param(req, "stored_fields");
+  for (const auto& f : list_param(req, "docvalue_fields")) sr->docvalue_fields.push_back({f, ""});
+  if (req.has("explain")) {
+    auto e = bool_param(req, "explain", false);
+    if (!e.ok()) return e.status();
+    sr->explain = *e;
+  }
   return Status::Ok();
+}
+
+// Whether hits carry _source: stored_fields without _source hides it, as Elasticsearch does.
+bool source_shown(const query::SearchRequest& sr) {
+  if (!sr.stored_fields) return true;
+  if (sr.source_explicit) return sr.source.enabled;
+  return false;
+}
+
+void write_hit(json::Writer& w, const cluster::SearchHit& h, const query::SearchRequest& sr) {
+  bool none = sr.stored_fields && sr.stored_fields->size() == 1 && (*sr.stored_fields)[0] == "_none_";
+  w.StartObject();
+  w.Key("_index"); w.String(h.index.c_str());
+  if (!none) {
+    w.Key("_id"); w.String(h.id.c_str());
+  }
+  if (sr.version) {
+    w.Key("_version"); w.Int64(h.meta.version);
+  }
+  if (sr.seq_no_primary_term) {
+    w.Key("_seq_no"); w.Int64(h.meta.seq_no);
+    w.Key("_primary_term"); w.Int64(h.meta.primary_term);
+  }
+  w.Key("_score");
+  if (h.has_score) w.Double(h.score);
+  else w.Null();
+  if (!h.meta.routing.empty() && !none) {
+    w.Key("_routing"); w.String(h.meta.routing.c_str());
+  }
+  if (source_shown(sr) && !none) write_source(w, h.source, sr.source);
+  if (!h.fields.empty()) {
+    w.Key("fields");
+    w.StartObject();
+    for (const auto& [name, values] : h.fields) {
+      w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+      json::write_raw(w, values);
+    }
+    w.EndObject();
+  }
+  if (!h.highlight.empty()) {
+    w.Key("highlight");
+    w.StartObject();
+    for (const auto& [field, frags] : h.highlight) {
+      w.Key(field.c_str(), static_cast<rapidjson::SizeType>(field.size()));
+      w.StartArray();
+      for (const auto& f : frags) w.String(f.c_str(), static_cast<rapidjson::SizeType>(f.size()));
+      w.EndArray();
+    }
+    w.EndObject();
+  }
+  if (!sr.sort.empty()) {
+    w.Key("sort");
+    w.StartArray();
+    for (const auto& v : h.sort) query::write_sort_value(w, v);
+    w.EndArray();
+  }
+  w.EndObject();
 }
 
 void write_shards(json::Writer& w, int total, int ok) {
@@ -62,63 +143,59 @@ void write_shards(json::Writer& w, int total, int ok) {
   w.EndObject();
 }
 
+}  // namespace
+
+void write_search_response(json::Writer& w, const cluster::SearchResult& result, const query::SearchRequest& sr) {
+  w.StartObject();
+  w.Key("took"); w.Int64(result.took_ms);
+  w.Key("timed_out"); w.Bool(result.timed_out);
+  if (sr.terminate_after > 0) {
+    w.Key("terminated_early"); w.Bool(result.terminated_early);
+  }
+  write_shards(w, result.shards_total, result.shards_successful);
+  w.Key("hits");
+  w.StartObject();
+  if (sr.track_total_hits != 0) {
+    w.Key("total");
+    if (sr.rest_total_hits_as_int) {
+      w.Int64(static_cast<int64_t>(result.total));
+    } else {
+      w.StartObject();
+      w.Key("value"); w.Int64(static_cast<int64_t>(result.total));
+      w.Key("relation"); w.String(result.total_exact ? "eq" : "gte");
+      w.EndObject();
+    }
+  }
+  w.Key("max_score");
+  if (!result.has_max_score) w.Null();
+  else w.Double(result.max_score);
+  w.Key("hits");
+  w.StartArray();
+  for (const auto& h : result.hits) write_hit(w, h, sr);
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+}
+
+Status parse_search_request(const HttpRequest& req, const json::Value& body, query::SearchRequest* sr) {
+  QUARRY_RETURN_IF_ERROR(query::parse_search_body(body, sr));
+  return apply_url_params(req, sr);
+}
+
+namespace {
+
 HttpResponse search(cluster::Node& node, HttpRequest& req) {
   json::Document body;
   if (Status st = parse_body(req, body); !st.ok()) return error_response(st);
   query::SearchRequest sr;
-  if (Status st = query::parse_search_body(body, &sr); !st.ok()) return error_response(st);
-  if (Status st = apply_url_params(req, &sr); !st.ok()) return error_response(st);
+  if (Status st = parse_search_request(req, body, &sr); !st.ok()) return error_response(st);
   auto opts = resolve_options(req);
   if (!opts.ok()) return error_response(opts.status());
   auto resolved = node.catalog().resolve(req.path_param("index"), *opts);
   if (!resolved.ok()) return error_response(resolved.status());
   auto result = node.search(*resolved, sr);
   if (!result.ok()) return error_response(result.status());
-  return json_response(200, [&](json::Writer& w) {
-    w.StartObject();
-    w.Key("took"); w.Int64(result->took_ms);
-    w.Key("timed_out"); w.Bool(false);
-    write_shards(w, result->shards_total, result->shards_successful);
-    w.Key("hits");
-    w.StartObject();
-    if (sr.track_total_hits != 0) {
-      w.Key("total");
-      if (sr.rest_total_hits_as_int) {
-        w.Int64(static_cast<int64_t>(result->total));
-      } else {
-        w.StartObject();
-        w.Key("value"); w.Int64(static_cast<int64_t>(result->total));
-        w.Key("relation"); w.String(result->total_exact ? "eq" : "gte");
-        w.EndObject();
-      }
-    }
-    w.Key("max_score");
-    if (result->hits.empty()) w.Null();
-    else w.Double(result->max_score);
-    w.Key("hits");
-    w.StartArray();
-    for (const auto& h : result->hits) {
-      w.StartObject();
-      w.Key("_index"); w.String(h.index.c_str());
-      w.Key("_id"); w.String(h.id.c_str());
-      if (sr.version) {
-        w.Key("_version"); w.Int64(h.meta.version);
-      }
-      if (sr.seq_no_primary_term) {
-        w.Key("_seq_no"); w.Int64(h.meta.seq_no);
-        w.Key("_primary_term"); w.Int64(h.meta.primary_term);
-      }
-      w.Key("_score"); w.Double(h.score);
-      if (!h.meta.routing.empty()) {
-        w.Key("_routing"); w.String(h.meta.routing.c_str());
-      }
-      write_source(w, h.source, sr.source);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    w.EndObject();
-  });
+  return json_response(200, [&](json::Writer& w) { write_search_response(w, *result, sr); });
 }
 
 HttpResponse count(cluster::Node& node, HttpRequest& req) {

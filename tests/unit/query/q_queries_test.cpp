@@ -357,3 +357,62 @@ TEST_F(QueriesTest, FunctionScoreHelpfulReviewsFirst) {
 
 }  // namespace
 }  // namespace quarry::query
+
+namespace quarry::query {
+namespace {
+
+TEST_F(QueriesTest, QueryStringSyntax) {
+  auto qs = [&](const std::string& q, const std::string& extra = "") {
+    return run(R"({"query_string":{"query":")" + q + "\"" + extra + "}}");
+  };
+  EXPECT_EQ(qs("review:great"), (Ids{"1", "3"}));
+  EXPECT_EQ(qs("review:great AND review:story"), (Ids{"1"}));
+  EXPECT_EQ(qs("review:great OR review:refund"), (Ids{"1", "2", "3"}));
+  EXPECT_EQ(qs("review:great AND NOT game:Dota"), (Ids{"1"}));
+  EXPECT_EQ(qs("+review:great -game:Dota"), (Ids{"1"}));
+  EXPECT_EQ(qs("review:(great story)", R"(,"default_operator":"AND")"), (Ids{"1"}));
+  EXPECT_EQ(qs("great story", R"(,"default_field":"review","default_operator":"AND")"), (Ids{"1"}));
+  EXPECT_EQ(qs("(great OR refund) AND game:Portal", R"(,"default_field":"review")"), (Ids{"1", "2"}));
+  EXPECT_EQ(qs(R"(review:\"great story\")"), (Ids{"1"}));
+  EXPECT_EQ(qs(R"(review:\"story great\")"), Ids{});
+  EXPECT_EQ(qs(R"(review:\"quick fox\"~3)"), (Ids{"4"}));
+  EXPECT_EQ(qs("review:gre*"), (Ids{"1", "3"}));
+  EXPECT_EQ(qs("game:P?rt*"), (Ids{"1", "2"}));
+  EXPECT_EQ(qs("review:gret~"), (Ids{"1", "3"}));
+  EXPECT_EQ(qs("votes:[3 TO 10]"), (Ids{"1", "3"}));
+  EXPECT_EQ(qs("votes:{3 TO 10]"), (Ids{"1"}));
+  EXPECT_EQ(qs("votes:[10 TO *]"), (Ids{"1", "4"}));
+  EXPECT_EQ(qs("votes:>=10"), (Ids{"1", "4"}));
+  EXPECT_EQ(qs("votes:<3"), (Ids{"2"}));
+  EXPECT_EQ(qs("created:[2020-01-01 TO 2020-01-31]"), (Ids{"1"}));
+  EXPECT_EQ(qs("_exists_:score"), (Ids{"1", "2", "4"}));
+  EXPECT_EQ(qs("NOT _exists_:score"), (Ids{"3"}));
+  EXPECT_EQ(qs("story", R"(,"fields":["review","title"])"), (Ids{"1", "3", "4"}));
+  EXPECT_EQ(qs("fun"), (Ids{"3"})) << "default field * searches every field";
+  EXPECT_EQ(qs("portal", R"(,"fields":["app_*"])"), (Ids{"1", "2"}));
+  auto plain = scores(R"({"query_string":{"query":"review:refund"}})");
+  auto boosted = scores(R"({"query_string":{"query":"review:refund^2"}})");
+  EXPECT_NEAR(boosted["2"], 2 * plain["2"], 1e-6);
+  EXPECT_EQ(error(R"({"query_string":{"query":"review:(great"}})").code(), Code::kParsing);
+  EXPECT_EQ(error(R"({"query_string":{"query":"votes:[1 TO"}})").code(), Code::kParsing);
+  EXPECT_EQ(error(R"({"query_string":{"query":"x","quote_field_suffix":".exact"}})").code(), Code::kParsing);
+  EXPECT_FALSE(error(R"({"query_string":{"query":"votes:abc"}})").ok());
+  EXPECT_EQ(qs("votes:abc", R"(,"lenient":true)"), Ids{});
+}
+
+TEST_F(QueriesTest, SimpleQueryStringSyntax) {
+  auto sqs = [&](const std::string& q, const std::string& extra = "") {
+    return run(R"({"simple_query_string":{"query":")" + q + "\"" + extra + "}}");
+  };
+  EXPECT_EQ(sqs("great + story", R"(,"fields":["review"])"), (Ids{"1"}));
+  EXPECT_EQ(sqs("great | refund", R"(,"fields":["review"])"), (Ids{"1", "2", "3"}));
+  EXPECT_EQ(sqs("great -friends", R"(,"fields":["review"],"default_operator":"and")"), (Ids{"1"}));
+  EXPECT_EQ(sqs(R"(\"great story\")", R"(,"fields":["review"])"), (Ids{"1"}));
+  EXPECT_EQ(sqs("cras*", R"(,"fields":["review"])"), (Ids{"2"}));
+  EXPECT_EQ(sqs("frends~1", R"(,"fields":["review"])"), (Ids{"3"}));
+  EXPECT_EQ(sqs("(great", R"(,"fields":["review"])"), (Ids{"1", "3"})) << "never a syntax error";
+  EXPECT_EQ(sqs("great story fun", R"(,"fields":["review"],"minimum_should_match":2)"), (Ids{"1", "3"}));
+}
+
+}  // namespace
+}  // namespace quarry::query

@@ -20,6 +20,7 @@ void register_bulk_handlers(Router& router, cluster::Node& node);
 void register_search_handlers(Router& router, cluster::Node& node);
 void register_cat_handlers(Router& router, cluster::Node& node);
 void register_cluster_handlers(Router& router, cluster::Node& node);
+void register_analyze_handlers(Router& router, cluster::Node& node);
 
 inline void register_all_handlers(Router& router, cluster::Node& node, const ServerInfo& info) {
   register_root_handlers(router, node, info);
@@ -30,6 +31,7 @@ inline void register_all_handlers(Router& router, cluster::Node& node, const Ser
   register_search_handlers(router, node);
   register_cat_handlers(router, node);
   register_cluster_handlers(router, node);
+  register_analyze_handlers(router, node);
 }
 
 }  // namespace quarry::server

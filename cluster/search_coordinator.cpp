@@ -60,6 +60,22 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
           "changing the [index.max_result_window] index level setting.");
     }
   }
+  for (const auto& r : indices) {
+    const auto& flat = r.index->metadata().settings.flat;
+    auto it = flat.find("index.max_docvalue_fields_search");
+    size_t limit = 100;
+    if (it != flat.end()) {
+      try {
+        limit = static_cast<size_t>(std::stoul(it->second));
+      } catch (const std::exception&) {
+      }
+    }
+    if (request.docvalue_fields.size() > limit) {
+      return Status::InvalidArgument("Trying to retrieve too many docvalue_fields. Must be less than or equal to: [" +
+                                     std::to_string(limit) + "] but was [" + std::to_string(request.docvalue_fields.size()) +
+                                     "]. This limit can be set by changing the [index.max_docvalue_fields_search] index level setting.");
+    }
+  }
   // Per index: the sort resolved against its mapping and the search_after key in its encoding.
   struct PerIndex {
     std::vector<query::SortKey> keys;

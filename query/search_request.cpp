@@ -1,7 +1,9 @@
 #include "query/search_request.h"
 
 #include <cctype>
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "index/catalog.h"
@@ -190,6 +192,7 @@ Status parse_search_body(const json::Value& body, SearchRequest* out) {
       if (v.IsBool()) out->track_total_hits = v.GetBool() ? -1 : 0;
       else if (v.IsInt64()) out->track_total_hits = v.GetInt64();
       else return Status::Parsing("[track_total_hits] must be a boolean or an integer");
+      out->track_total_hits_set = true;
     } else if (key == "_source") {
       QUARRY_RETURN_IF_ERROR(parse_source_filter(v, &out->source));
       out->source_explicit = true;
@@ -284,6 +287,31 @@ void collect_scalars(const json::Value& v, std::string_view path, std::vector<co
   }
 }
 
+// A java.text.DecimalFormat-like pattern made of '#', '0', ',' and '.' ("#.0", "0.00").
+std::optional<std::string> decimal_format(double x, const std::string& pattern) {
+  if (pattern.empty() || pattern.find_first_not_of("#0.,") != std::string::npos) return std::nullopt;
+  auto dot = pattern.find('.');
+  std::string frac = dot == std::string::npos ? "" : pattern.substr(dot + 1);
+  std::string intp = pattern.substr(0, dot);
+  int min_frac = static_cast<int>(std::count(frac.begin(), frac.end(), '0'));
+  int max_frac = min_frac + static_cast<int>(std::count(frac.begin(), frac.end(), '#'));
+  int min_int = static_cast<int>(std::count(intp.begin(), intp.end(), '0'));
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.*f", max_frac, x);
+  std::string out = buf;
+  if (max_frac > min_frac) {
+    size_t p = out.find('.');
+    size_t keep = p + 1 + static_cast<size_t>(min_frac);
+    while (out.size() > keep && out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  // Integer digits: drop a lone leading 0 when the pattern asks for none ("#.0" on 0.5 -> ".5").
+  bool neg = !out.empty() && out[0] == '-';
+  std::string body = neg ? out.substr(1) : out;
+  if (min_int == 0 && body.rfind("0.", 0) == 0) body = body.substr(1);
+  return (neg ? "-" : "") + body;
+}
+
 bool default_like_date_format(const std::string& spec) {
   return spec.empty() || spec.rfind("strict_date_optional_time", 0) == 0 || spec.rfind("date_optional_time", 0) == 0;
 }
@@ -307,6 +335,10 @@ bool write_field_value(json::Writer& w, const index::FieldMapping& f, const json
     case FieldType::kByte: {
       auto x = index::parse_integer_value(v, f.type, true);
       if (!x) return false;
+      if (auto s = decimal_format(static_cast<double>(*x), format)) {
+        w.String(s->c_str(), static_cast<rapidjson::SizeType>(s->size()));
+        return true;
+      }
       w.Int64(*x);
       return true;
     }
@@ -314,6 +346,10 @@ bool write_field_value(json::Writer& w, const index::FieldMapping& f, const json
     case FieldType::kFloat: {
       auto x = index::parse_floating_value(v, f.type, true);
       if (!x) return false;
+      if (auto s = decimal_format(*x, format)) {
+        w.String(s->c_str(), static_cast<rapidjson::SizeType>(s->size()));
+        return true;
+      }
       w.Double(*x);
       return true;
     }

@@ -36,6 +36,7 @@ struct SearchRequest {
   int size = 10;
   // Exact hit count up to this many; -1 = always exact (track_total_hits: true); 0 = don't track.
   int64_t track_total_hits = 10000;
+  bool track_total_hits_set = false;  // given in the body or the URL
   bool rest_total_hits_as_int = false;
   SourceFilter source;
   bool version = false;

@@ -18,6 +18,8 @@ void register_alias_handlers(Router& router, cluster::Node& node);
 void register_document_handlers(Router& router, cluster::Node& node);
 void register_bulk_handlers(Router& router, cluster::Node& node);
 void register_search_handlers(Router& router, cluster::Node& node);
+void register_msearch_handlers(Router& router, cluster::Node& node);
+void register_validate_handlers(Router& router, cluster::Node& node);
 void register_cat_handlers(Router& router, cluster::Node& node);
 void register_cluster_handlers(Router& router, cluster::Node& node);
 void register_analyze_handlers(Router& router, cluster::Node& node);
@@ -29,6 +31,8 @@ inline void register_all_handlers(Router& router, cluster::Node& node, const Ser
   register_document_handlers(router, node);
   register_bulk_handlers(router, node);
   register_search_handlers(router, node);
+  register_msearch_handlers(router, node);
+  register_validate_handlers(router, node);
   register_cat_handlers(router, node);
   register_cluster_handlers(router, node);
   register_analyze_handlers(router, node);

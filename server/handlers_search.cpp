@@ -1,4 +1,7 @@
 // GET/POST /_search, /{index}/_search, /_count, /{index}/_count (minimal Query DSL for now).
+#include <cctype>
+
+#include "query/lucene_syntax.h"
 #include "server/es_error.h"
 #include "server/handler_util.h"
 #include "server/handlers.h"
@@ -16,10 +19,37 @@ const std::vector<std::string> kSearchParams = {
     "terminate_after", "stats", "suggest_field", "suggest_mode", "suggest_size", "suggest_text", "q", "df",
     "default_operator", "analyzer", "analyze_wildcard", "lenient", "sort", "scroll", "include_named_queries_score"};
 
-Status apply_url_params(const HttpRequest& req, query::SearchRequest* sr) {
-  if (req.has("q")) {
-    return Status::InvalidArgument("the [q] URI search parameter is not supported yet; send a query body");
+}  // namespace
+
+// The URI search query: q= with df, default_operator, analyzer, analyze_wildcard, lenient.
+// Leaves *out unchanged when there is no q. Errors: kParsing / kInvalidArgument.
+Status uri_query(const HttpRequest& req, query::QueryPtr* out) {
+  if (!req.has("q")) return Status::Ok();
+  query::LuceneOptions o;
+  if (req.has("df")) o.default_fields = {req.param("df")};
+  if (req.has("default_operator")) {
+    std::string op = req.param("default_operator");
+    for (auto& c : op) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+    if (op == "AND") o.default_operator_and = true;
+    else if (op != "OR") return Status::InvalidArgument("operator [" + req.param("default_operator") + "] is not allowed");
   }
+  o.analyzer = req.param("analyzer");
+  auto lenient = bool_param(req, "lenient", false);
+  if (!lenient.ok()) return lenient.status();
+  o.lenient = *lenient;
+  auto aw = bool_param(req, "analyze_wildcard", false);
+  if (!aw.ok()) return aw.status();
+  o.analyze_wildcard = *aw;
+  auto q = query::parse_lucene_query(req.param("q"), o);
+  if (!q.ok()) return q.status();
+  *out = *q;
+  return Status::Ok();
+}
+
+namespace {
+
+Status apply_url_params(const HttpRequest& req, query::SearchRequest* sr) {
+  QUARRY_RETURN_IF_ERROR(uri_query(req, &sr->query));
   auto from = int_param(req, "from", sr->from);
   if (!from.ok()) return from.status();
   sr->from = static_cast<int>(*from);
@@ -35,10 +65,23 @@ Status apply_url_params(const HttpRequest& req, query::SearchRequest* sr) {
       if (!n.ok()) return n.status();
       sr->track_total_hits = *n;
     }
+    sr->track_total_hits_set = true;
+  }
+  if (sr->track_total_hits < -1) {
+    return Status::InvalidArgument("[track_total_hits] parameter must be positive or equals to -1, got " +
+                                   std::to_string(sr->track_total_hits));
   }
   auto as_int = bool_param(req, "rest_total_hits_as_int", false);
   if (!as_int.ok()) return as_int.status();
   sr->rest_total_hits_as_int = *as_int;
+  if (sr->rest_total_hits_as_int) {
+    // An integer total must be exact (or absent): Elasticsearch's RestSearchAction.
+    if (!sr->track_total_hits_set) sr->track_total_hits = -1;
+    else if (sr->track_total_hits != -1 && sr->track_total_hits != 0) {
+      return Status::InvalidArgument("[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got " +
+                                     std::to_string(sr->track_total_hits));
+    }
+  }
   if (req.has("_source") || req.has("_source_includes") || req.has("_source_excludes")) {
     sr->source = source_filter_params(req);
   }
@@ -79,6 +122,8 @@ Status apply_url_params(const HttpRequest& req, query::SearchRequest* sr) {
 // Whether hits carry _source: stored_fields without _source hides it, as Elasticsearch does.
 bool source_shown(const query::SearchRequest& sr) {
   if (!sr.stored_fields) return true;
+  for (const auto& f : *sr.stored_fields)
+    if (f == "_source") return true;
   if (sr.source_explicit) return sr.source.enabled;
   return false;
 }
@@ -155,7 +200,10 @@ void write_search_response(json::Writer& w, const cluster::SearchResult& result,
   write_shards(w, result.shards_total, result.shards_successful);
   w.Key("hits");
   w.StartObject();
-  if (sr.track_total_hits != 0) {
+  if (sr.track_total_hits == 0 && sr.rest_total_hits_as_int) {
+    w.Key("total");
+    w.Int(-1);
+  } else if (sr.track_total_hits != 0) {
     w.Key("total");
     if (sr.rest_total_hits_as_int) {
       w.Int64(static_cast<int64_t>(result.total));
@@ -182,9 +230,8 @@ Status parse_search_request(const HttpRequest& req, const json::Value& body, que
   return apply_url_params(req, sr);
 }
 
-namespace {
-
-HttpResponse search(cluster::Node& node, HttpRequest& req) {
+// One search request, as /_search and each _msearch item run it.
+HttpResponse run_search(cluster::Node& node, HttpRequest& req) {
   json::Document body;
   if (Status st = parse_body(req, body); !st.ok()) return error_response(st);
   query::SearchRequest sr;
@@ -198,12 +245,16 @@ HttpResponse search(cluster::Node& node, HttpRequest& req) {
   return json_response(200, [&](json::Writer& w) { write_search_response(w, *result, sr); });
 }
 
+namespace {
+
+HttpResponse search(cluster::Node& node, HttpRequest& req) { return run_search(node, req); }
+
 HttpResponse count(cluster::Node& node, HttpRequest& req) {
   json::Document body;
   if (Status st = parse_body(req, body); !st.ok()) return error_response(st);
   query::SearchRequest sr;
   if (Status st = query::parse_count_body(body, &sr); !st.ok()) return error_response(st);
-  if (req.has("q")) return error_response(Status::InvalidArgument("the [q] URI search parameter is not supported yet; send a query body"));
+  if (Status st = uri_query(req, &sr.query); !st.ok()) return error_response(st);
   auto terminate_after = int_param(req, "terminate_after", 0);
   if (!terminate_after.ok()) return error_response(terminate_after.status());
   if (*terminate_after < 0) return error_response(Status::InvalidArgument("terminateAfter must be > 0"));

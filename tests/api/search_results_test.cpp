@@ -402,3 +402,61 @@ TEST_F(SearchResultsTest, FieldsAndDocvalueFields) {
   EXPECT_TRUE(jbool(d, "hits.hits.0.fields.b.0")) << r.body;
   EXPECT_TRUE(jhas(d, "hits.hits.0.fields.d.0")) << r.body;
 }
+
+TEST_F(SearchResultsTest, MultiSearch) {
+  std::string body = std::string(R"({"index":"r3"})") + "\n" + R"({"query":{"match":{"text":"alpha"}},"size":1})" + "\n" +
+                     R"({"index":"missing-index"})" + "\n" + "{}\n" +
+                     "{}\n" + R"({"query":{"bogus":{}}})" + "\n" +
+                     R"({"index":"r1"})" + "\n" + R"({"size":2,"sort":[{"id":"desc"}]})" + "\n";
+  auto r = http().request("POST", "/r1/_msearch", body, {{"Content-Type", "application/x-ndjson"}});
+  ASSERT_EQ(r.status, 200) << describe(r);
+  auto d = r.json();
+  ASSERT_EQ(jpath(d, "responses")->Size(), 4u) << r.body;
+  EXPECT_EQ(jint(d, "responses.0.status"), 200) << r.body;
+  EXPECT_EQ(jint(d, "responses.0.hits.total.value"), 12) << r.body;  // "alpha" in 12 of 30 docs
+  EXPECT_EQ(jstr(d, "responses.0.hits.hits.0._index"), "r3");
+  EXPECT_EQ(jint(d, "responses.1.status"), 404) << r.body;
+  EXPECT_EQ(jstr(d, "responses.1.error.type"), "index_not_found_exception") << r.body;
+  EXPECT_EQ(jint(d, "responses.2.status"), 400) << r.body;
+  EXPECT_EQ(jstr(d, "responses.2.error.type"), "parsing_exception") << r.body;
+  EXPECT_EQ(jstr(d, "responses.3.hits.hits.0._id"), "id29") << r.body;
+  EXPECT_EQ(jstr(d, "responses.3.hits.hits.1._id"), "id28") << r.body;
+  // An empty item header falls back to the index in the path.
+  r = http().request("POST", "/r1/_msearch", "{}\n{\"size\":0}\n", {{"Content-Type", "application/x-ndjson"}});
+  EXPECT_EQ(jint(r.json(), "responses.0.hits.total.value"), kDocs) << r.body;
+  r = http().request("POST", "/_msearch", "", {{"Content-Type", "application/x-ndjson"}});
+  EXPECT_EQ(r.status, 400) << describe(r);
+}
+
+TEST_F(SearchResultsTest, ValidateQuery) {
+  auto r = http().post("/r3/_validate/query", R"({"query":{"match":{"text":"alpha"}}})");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_TRUE(jbool(r.json(), "valid")) << r.body;
+  r = http().post("/r3/_validate/query?explain=true", R"({"query":{"bogus":{}}})");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_FALSE(jbool(r.json(), "valid", true)) << r.body;
+  EXPECT_EQ(jstr(r.json(), "explanations.0.index"), "r3") << r.body;
+  EXPECT_NE(jstr(r.json(), "explanations.0.error").find("bogus"), std::string::npos) << r.body;
+  r = http().get("/r1,r3/_validate/query?explain=true&q=text:alpha");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_TRUE(jbool(r.json(), "valid")) << r.body;
+  EXPECT_EQ(jpath(r.json(), "explanations")->Size(), 2u) << r.body;
+  EXPECT_NE(jstr(r.json(), "explanations.0.explanation").find("alpha"), std::string::npos) << r.body;
+  r = http().get("/nope/_validate/query");
+  EXPECT_EQ(r.status, 404) << describe(r);
+}
+
+TEST_F(SearchResultsTest, UriSearch) {
+  auto r = http().get("/r3/_search?q=text:alpha&size=100");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(jint(r.json(), "hits.total.value"), 12) << r.body;
+  r = http().get("/r3/_search?q=alpha%20charlie&df=text&default_operator=AND&size=100");
+  for (const auto& id : hit_ids(r.json())) EXPECT_EQ(std::stoi(id.substr(2)) % 5, 0) << id;
+  EXPECT_EQ(jint(r.json(), "hits.total.value"), 6) << r.body;
+  r = http().get("/r3/_search?q=kw:k00&sort=id:desc&from=1&size=1&_source=false");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_FALSE(jhas(r.json(), "hits.hits.0._source")) << r.body;
+  EXPECT_EQ(jpath(r.json(), "hits.hits")->Size(), 1u) << r.body;
+  r = http().get("/r3/_count?q=text:alpha");
+  EXPECT_EQ(jint(r.json(), "count"), 12) << r.body;
+}

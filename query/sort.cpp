@@ -284,7 +284,9 @@ void append_key(std::string& out, const SortKey& k, const std::string& v, double
   switch (k.spec.kind) {
     case SortSpec::Kind::kScore:
       out.push_back(kPresent);
-      append_escaped(out, Xapian::sortable_serialise(score), desc);
+      // At float precision, as printed in "sort" (and as Elasticsearch scores): a printed score
+      // given back in search_after then equals the hit's own key.
+      append_escaped(out, Xapian::sortable_serialise(static_cast<float>(score)), desc);
       break;
     case SortSpec::Kind::kDoc: {
       out.push_back(kPresent);
@@ -409,8 +411,16 @@ Result<std::string> search_after_key(const std::vector<SortKey>& keys, const jso
     const SortKey& k = keys[i];
     const json::Value& v = values[static_cast<rapidjson::SizeType>(i)];
     if (k.spec.kind == SortSpec::Kind::kScore) {
-      if (!v.IsNumber()) return Status::InvalidArgument("search_after: the _score value must be a number");
-      score = v.GetDouble();
+      if (v.IsNumber()) score = v.GetDouble();
+      else if (v.IsString()) {
+        try {
+          score = std::stod(std::string(json::view(v)));
+        } catch (const std::exception&) {
+          return Status::InvalidArgument("search_after: the _score value must be a number");
+        }
+      } else {
+        return Status::InvalidArgument("search_after: the _score value must be a number");
+      }
       continue;
     }
     if (k.spec.kind == SortSpec::Kind::kDoc) {

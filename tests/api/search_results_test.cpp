@@ -290,6 +290,24 @@ TEST_F(SearchResultsTest, SearchAfterPagesThroughEverythingOnce) {
       EXPECT_EQ(hit_ids(r.json()), all) << index << " " << sort;
     }
   }
+  // Scored: _score then a tiebreaker, printed float scores given back page after page.
+  for (const char* index : {"r1", "r3"}) {
+    std::vector<std::string> all;
+    std::string after;
+    for (int page = 0; page < 20; ++page) {
+      std::string body = R"({"size":5,"query":{"match":{"text":"alpha charlie 7"}},"sort":["_score",{"id":"asc"}])" +
+                         (after.empty() ? "" : R"(,"search_after":)" + after) + "}";
+      auto r = search(index, body);
+      ASSERT_EQ(r.status, 200) << describe(r);
+      auto ids = hit_ids(r.json());
+      if (ids.empty()) break;
+      all.insert(all.end(), ids.begin(), ids.end());
+      after = to_json(*jpath(r.json(), "hits.hits." + std::to_string(ids.size() - 1) + ".sort"));
+    }
+    auto r = search(index, R"({"size":100,"query":{"match":{"text":"alpha charlie 7"}},"sort":["_score",{"id":"asc"}]})");
+    EXPECT_EQ(hit_ids(r.json()), all) << index;
+    EXPECT_EQ(all.size(), static_cast<size_t>(jint(r.json(), "hits.total.value"))) << index;
+  }
   // Errors: wrong arity, from with search_after.
   auto r = search("r3", R"({"sort":[{"n":"asc"}],"search_after":[1,2]})");
   EXPECT_EQ(r.status, 400) << describe(r);

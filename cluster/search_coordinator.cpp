@@ -70,12 +70,36 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
       } catch (const std::exception&) {
       }
     }
+    auto setting = [&](const char* name, int def) {
+      auto f = flat.find(name);
+      if (f == flat.end()) return def;
+      try {
+        return std::stoi(f->second);
+      } catch (const std::exception&) {
+        return def;
+      }
+    };
+    int max_script = setting("index.max_script_fields", 32);
+    if (request.script_fields_count > max_script) {
+      return Status::InvalidArgument("Trying to retrieve too many script_fields. Must be less than or equal to: [" +
+                                     std::to_string(max_script) + "] but was [" + std::to_string(request.script_fields_count) +
+                                     "]. This limit can be set by changing the [index.max_script_fields] index level setting.");
+    }
+    int max_rescore = setting("index.max_rescore_window", r.index->metadata().settings.max_result_window);
+    if (request.rescore_window > max_rescore) {
+      return Status::InvalidArgument("Rescore window [" + std::to_string(request.rescore_window) +
+                                     "] is too large. It must be less than [" + std::to_string(max_rescore) +
+                                     "]. This prevents allocating massive heaps for storing the results to be rescored. "
+                                     "This limit can be set by changing the [index.max_rescore_window] index level setting.");
+    }
     if (request.docvalue_fields.size() > limit) {
       return Status::InvalidArgument("Trying to retrieve too many docvalue_fields. Must be less than or equal to: [" +
                                      std::to_string(limit) + "] but was [" + std::to_string(request.docvalue_fields.size()) +
                                      "]. This limit can be set by changing the [index.max_docvalue_fields_search] index level setting.");
     }
   }
+  if (request.script_fields_count >= 0) return Status::Parsing("[script_fields] is not supported");
+  if (request.rescore_window >= 0) return Status::Parsing("[rescore] is not supported");
   // Per index: the sort resolved against its mapping and the search_after key in its encoding.
   struct PerIndex {
     std::vector<query::SortKey> keys;

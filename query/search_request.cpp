@@ -232,6 +232,20 @@ Status parse_search_body(const json::Value& body, SearchRequest* out) {
       HighlightSpec h;
       QUARRY_RETURN_IF_ERROR(parse_highlight(v, &h));
       out->highlight = std::move(h);
+    } else if (key == "script_fields") {
+      if (!v.IsObject()) return Status::Parsing("[script_fields] must be an object");
+      out->script_fields_count = static_cast<int>(v.MemberCount());
+    } else if (key == "rescore") {
+      auto window = [&](const json::Value& r) {
+        int w = 10;
+        if (r.IsObject() && r.HasMember("window_size") && r["window_size"].IsInt()) w = r["window_size"].GetInt();
+        out->rescore_window = std::max(out->rescore_window, w);
+      };
+      if (v.IsArray()) {
+        for (const auto& r : v.GetArray()) window(r);
+      } else {
+        window(v);
+      }
     } else if (key == "explain") {
       out->explain = v.IsBool() && v.GetBool();
     } else if (key == "version") {

@@ -55,6 +55,9 @@ struct SearchRequest {
   bool source_explicit = false;      // `_source` given (stored_fields then keeps it)
   std::optional<HighlightSpec> highlight;
   bool explain = false;
+  // Not supported: kept only to give Elasticsearch's limit errors before the "not supported" one.
+  int script_fields_count = -1;  // -1 = absent
+  int rescore_window = -1;       // largest window_size (default 10); -1 = absent
 };
 
 // Parses a search body ({"query":..,"from":..,"size":..,"sort":..,"search_after":..,

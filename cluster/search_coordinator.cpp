@@ -216,7 +216,17 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
   std::map<size_t, std::vector<query::ShardHit*>> by_task;
   for (size_t i = begin; i < end; ++i) by_task[ranked[i].task].push_back(&ranked[i].hit);
   for (auto& [t, hits] : by_task) {
-    QUARRY_RETURN_IF_ERROR(query::fetch_hits(indices[tasks[t].index_pos].index->shard(tasks[t].shard), hits));
+    auto& shard = indices[tasks[t].index_pos].index->shard(tasks[t].shard);
+    QUARRY_RETURN_IF_ERROR(query::fetch_hits(shard, hits));
+    if (request.explain) {
+      std::map<std::string, std::string> field_of_prefix;
+      for (const auto& [path, f] : indices[tasks[t].index_pos].index->mapping()->fields()) {
+        if (!f.prefix.empty()) field_of_prefix[f.prefix] = path;
+      }
+      auto q = build_index_query(indices[tasks[t].index_pos], *request.query);
+      if (!q.ok()) return q.status();
+      QUARRY_RETURN_IF_ERROR(query::explain_hits(shard, *q, field_of_prefix, hits));
+    }
   }
   // Highlighters, one per index that has a hit on the page.
   std::map<size_t, query::Highlighter> highlighters;
@@ -229,6 +239,8 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     h.score = sh.score;
     h.has_score = need_scores;
     h.meta = sh.meta;
+    h.shard = tasks[ranked[i].task].shard;
+    h.explanation = sh.explanation;
     const auto& keys = per_index[ip].keys;
     if (!request.sort.empty()) {
       for (size_t k = 0; k < keys.size(); ++k) {

@@ -37,6 +37,8 @@ struct SearchHit {
   std::vector<query::SortValue> sort;  // only when the request had a sort
   query::HitHighlights highlight;
   std::vector<std::pair<std::string, std::string>> fields;  // field -> JSON array (fields + docvalue_fields)
+  int shard = 0;
+  std::string explanation;     // explain=true: the _explanation JSON
 };
 
 struct SearchResult {

@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ struct ShardHit {
   std::string id;
   std::string source;
   index::DocMeta meta;
+  std::string explanation;  // explain=true: the _explanation JSON object
 };
 
 struct ShardResult {
@@ -62,5 +64,11 @@ const std::vector<SortKey>& score_order();
 
 // Loads id, metadata and _source of the given hits (same shard).
 Status fetch_hits(index::Shard& shard, std::vector<ShardHit*>& hits);
+
+// explain=true: fills each hit's `explanation` (Elasticsearch's _explanation shape): the score as
+// the sum of the BM25 weights of the query terms the document holds, one detail per term.
+// `field_of_prefix` names fields in descriptions. Call after fetch_hits (uses the ids).
+Status explain_hits(index::Shard& shard, const Xapian::Query& query,
+                    const std::map<std::string, std::string>& field_of_prefix, std::vector<ShardHit*>& hits);
 
 }  // namespace quarry::query

@@ -131,6 +131,10 @@ bool source_shown(const query::SearchRequest& sr) {
 void write_hit(json::Writer& w, const cluster::SearchHit& h, const query::SearchRequest& sr) {
   bool none = sr.stored_fields && sr.stored_fields->size() == 1 && (*sr.stored_fields)[0] == "_none_";
   w.StartObject();
+  if (sr.explain) {
+    std::string shard = "[" + h.index + "][" + std::to_string(h.shard) + "]";
+    w.Key("_shard"); w.String(shard.c_str());
+  }
   w.Key("_index"); w.String(h.index.c_str());
   if (!none) {
     w.Key("_id"); w.String(h.id.c_str());
@@ -168,6 +172,10 @@ void write_hit(json::Writer& w, const cluster::SearchHit& h, const query::Search
       w.EndArray();
     }
     w.EndObject();
+  }
+  if (sr.explain && !h.explanation.empty()) {
+    w.Key("_explanation");
+    json::write_raw(w, h.explanation);
   }
   if (!sr.sort.empty()) {
     w.Key("sort");

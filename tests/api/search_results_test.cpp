@@ -478,3 +478,22 @@ TEST_F(SearchResultsTest, UriSearch) {
   r = http().get("/r3/_count?q=text:alpha");
   EXPECT_EQ(jint(r.json(), "count"), 12) << r.body;
 }
+
+TEST_F(SearchResultsTest, ExplainBreaksTheScoreDownByTerm) {
+  auto r = search("r3", R"({"explain":true,"size":1,"query":{"match":{"text":"alpha charlie"}}})");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  auto d = r.json();
+  const auto* e = jpath(d, "hits.hits.0._explanation");
+  ASSERT_TRUE(e && e->IsObject()) << r.body;
+  double score = jpath(d, "hits.hits.0._score")->GetDouble();
+  EXPECT_NEAR(jpath(*e, "value")->GetDouble(), score, 1e-5) << r.body;
+  double sum = 0;
+  for (const auto& detail : jpath(*e, "details")->GetArray()) {
+    sum += jpath(detail, "value")->GetDouble();
+    EXPECT_NE(jstr(detail, "description").find("weight(text:"), std::string::npos) << r.body;
+  }
+  EXPECT_NEAR(sum, score, 1e-4) << r.body;
+  EXPECT_EQ(jstr(d, "hits.hits.0._shard").rfind("[r3][", 0), 0u) << r.body;
+  r = search("r3", R"({"size":1})");
+  EXPECT_FALSE(jhas(r.json(), "hits.hits.0._explanation"));
+}

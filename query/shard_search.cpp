@@ -123,14 +123,18 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
     Xapian::MSet mset = enquire.get_mset(0, want, check, nullptr, decider.get());
     bool constant = need_scores && mset.get_max_possible() == 0;
     std::vector<std::string> raw(keys.size());
+    bool field_keys = false;
+    for (const auto& k : keys) field_keys |= k.spec.kind == SortSpec::Kind::kField;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       ShardHit hit;
       hit.docid = *it;
       hit.score = constant ? 1.0 : it.get_weight();
       if (req.min_score && hit.score < *req.min_score) continue;
-      Xapian::Document doc = it.get_document();
-      for (size_t k = 0; k < keys.size(); ++k) {
-        raw[k] = keys[k].spec.kind == SortSpec::Kind::kField ? sort_raw_value(keys[k], doc) : std::string();
+      if (field_keys) {
+        Xapian::Document doc = it.get_document();
+        for (size_t k = 0; k < keys.size(); ++k) {
+          raw[k] = keys[k].spec.kind == SortSpec::Kind::kField ? sort_raw_value(keys[k], doc) : std::string();
+        }
       }
       hit.sort_key = encode_sort_key(keys, raw, hit.score, hit.docid);
       if (after_post && !(hit.sort_key > *after_post)) continue;

@@ -169,8 +169,7 @@ TEST_F(SearchTest, FromSizePaginationCoversEveryDocOnce) {
   EXPECT_EQ(r.status, 400) << describe(r);
 }
 
-// Disabled until field sort lands with the Query DSL work (issue 3): today `sort` is a 400.
-TEST_F(SearchTest, DISABLED_SortedPaginationAcrossShards) {
+TEST_F(SearchTest, SortedPaginationAcrossShards) {
   // Sorted by n: pages must be exactly consecutive ranges, merged correctly across the shards.
   for (int from = 0; from < kDocs; from += 7) {
     auto r = search(R"({"query":{"match_all":{}},"sort":[{"n":"asc"}],"from":)" + std::to_string(from) +

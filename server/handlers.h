@@ -23,6 +23,15 @@ void register_validate_handlers(Router& router, cluster::Node& node);
 void register_cat_handlers(Router& router, cluster::Node& node);
 void register_cluster_handlers(Router& router, cluster::Node& node);
 void register_analyze_handlers(Router& router, cluster::Node& node);
+void register_by_query_handlers(Router& router, cluster::Node& node);
+// Must come before register_search_handlers: it takes /_search requests that carry ?scroll.
+void register_scroll_handlers(Router& router, cluster::Node& node);
+
+// Shared with the scroll and by-query handlers (defined in handlers_search.cpp).
+HttpResponse run_search(cluster::Node& node, HttpRequest& req);
+Status parse_search_request(const HttpRequest& req, const json::Value& body, query::SearchRequest* sr);
+void write_search_response(json::Writer& w, const cluster::SearchResult& result, const query::SearchRequest& sr);
+Status uri_query(const HttpRequest& req, query::QueryPtr* out);
 
 inline void register_all_handlers(Router& router, cluster::Node& node, const ServerInfo& info) {
   register_root_handlers(router, node, info);
@@ -30,12 +39,14 @@ inline void register_all_handlers(Router& router, cluster::Node& node, const Ser
   register_alias_handlers(router, node);
   register_document_handlers(router, node);
   register_bulk_handlers(router, node);
+  register_scroll_handlers(router, node);
   register_search_handlers(router, node);
   register_msearch_handlers(router, node);
   register_validate_handlers(router, node);
   register_cat_handlers(router, node);
   register_cluster_handlers(router, node);
   register_analyze_handlers(router, node);
+  register_by_query_handlers(router, node);
 }
 
 }  // namespace quarry::server

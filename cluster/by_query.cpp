@@ -186,7 +186,8 @@ Result<ByQueryResult> run_by_query(Node& node, const std::vector<index::Resolved
       uint64_t reached = request.proceed_on_conflicts ? successes : attempted;
       want = std::min<uint64_t>(want, static_cast<uint64_t>(request.max_docs) - reached);
     }
-    while (items.size() < want && pos < entries.size()) {
+    // A batch is `want` snapshot entries (a scroll page), whether or not each becomes a write.
+    for (uint64_t consumed = 0; consumed < want && pos < entries.size(); ++consumed) {
       const SnapshotEntry& e = entries[pos++];
       attempted++;
       const auto& idx = snap->targets[e.target].index;

@@ -3,7 +3,9 @@
 // the request errors.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "harness.h"
 
@@ -210,6 +212,51 @@ TEST_F(ByQueryTest, ReindexErrors) {
   EXPECT_EQ(r.status, 400) << describe(r);
   r = http().post("/_reindex", R"({"source":{"index":"rerr"},"dest":{"index":"x","op_type":"upsert"}})");
   EXPECT_EQ(r.status, 400) << describe(r);
+}
+
+// Under concurrent updates of the matching documents, every snapshot document is either
+// processed or counted as a version conflict (conflicts=proceed), never lost or doubled.
+TEST_F(ByQueryTest, ConflictsUnderConcurrentWritesAreCounted) {
+  constexpr int kMany = 400;
+  auto r = http().put("/cc", R"({"settings":{"number_of_shards":2}})");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  Ndjson nd;
+  for (int i = 0; i < kMany; ++i) nd.index("cc", "c" + std::to_string(i), "{\"n\":" + std::to_string(i) + "}");
+  r = http().bulk("/_bulk?refresh=true", nd.str());
+  ASSERT_FALSE(jbool(r.json(), "errors")) << describe(r);
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    HttpClient c = server_->client();
+    int round = 0;
+    while (!stop.load()) {
+      Ndjson w;
+      for (int k = 0; k < 20; ++k) {
+        int i = (round * 37 + k * 13) % kMany;
+        w.index("cc", "c" + std::to_string(i), "{\"n\":" + std::to_string(i) + ",\"touched\":true}");
+      }
+      c.bulk("/_bulk", w.str());
+      ++round;
+    }
+  });
+  r = http().post("/cc/_update_by_query?conflicts=proceed&scroll_size=25");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(jint(r.json(), "total"), kMany);
+  EXPECT_EQ(jint(r.json(), "updated") + jint(r.json(), "version_conflicts"), kMany) << describe(r);
+  EXPECT_EQ(jint(r.json(), "batches"), kMany / 25);
+  r = http().post("/cc/_delete_by_query?conflicts=proceed&scroll_size=25&refresh=true");
+  stop.store(true);
+  writer.join();
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(jint(r.json(), "total"), kMany);
+  EXPECT_EQ(jint(r.json(), "deleted") + jint(r.json(), "version_conflicts"), kMany) << describe(r);
+  // Without conflicts=proceed a conflict is a 409 with failures; otherwise everything went.
+  r = http().post("/cc/_delete_by_query?refresh=true");
+  if (r.status == 409) {
+    EXPECT_GT(jpath(r.json(), "failures")->Size(), 0u) << describe(r);
+  } else {
+    ASSERT_EQ(r.status, 200) << describe(r);
+    EXPECT_EQ(jint(r.json(), "deleted"), jint(r.json(), "total"));
+  }
 }
 
 }  // namespace

@@ -177,6 +177,7 @@ class Walker {
 
   // Values (possibly arrays of arrays) of a concrete field.
   Status walk_values(const FieldMapping& f, const json::Value& v, int depth) {
+    if (f.type == FieldType::kGeoPoint && is_geo_point_array(v)) return value(f, v);  // [lon, lat]
     if (v.IsArray()) {
       if (depth > kMaxDepth) return Status::DocumentParsing("failed to parse: the document is nested too deeply");
       for (const auto& e : v.GetArray()) QUARRY_RETURN_IF_ERROR(walk_values(f, e, depth + 1));
@@ -193,7 +194,7 @@ class Walker {
 
   // One scalar (or misplaced object) for `f`, its multi-fields and its copy_to targets.
   Status value(const FieldMapping& f, const json::Value& v) {
-    if (v.IsObject()) return parse_error(f, v);
+    if (v.IsObject() && f.type != FieldType::kGeoPoint) return parse_error(f, v);
     QUARRY_RETURN_IF_ERROR(validating() ? check(f, v) : index_value(f, v));
     for (const std::string& sub : f.multi_fields) {
       const FieldMapping* s = lookup(f.path + "." + sub);
@@ -343,6 +344,12 @@ class Walker {
         set_slot_once(f, scratch_.term);
         break;
       case FieldType::kObject:
+        return Status::Ok();
+      case FieldType::kBinary:
+      case FieldType::kGeoPoint:
+        // Validated only: not searchable, but `exists` finds them.
+        if (!encode_value(f, v, scratch_)) return f.ignore_malformed ? Status::Ok() : parse_error(f, v);
+        add_exists(f.path);
         return Status::Ok();
       default:
         if (!encode_value(f, v, scratch_)) return f.ignore_malformed ? Status::Ok() : parse_error(f, v);

@@ -1,5 +1,6 @@
 #include "index/field_value.h"
 
+#include <arpa/inet.h>
 #include <xapian.h>
 
 #include <charconv>
@@ -139,7 +140,7 @@ std::optional<double> parse_floating_value(const json::Value& v, FieldType type,
     return std::nullopt;
   }
   if (!std::isfinite(d)) return std::nullopt;
-  if (type == FieldType::kFloat) {
+  if (type == FieldType::kFloat || type == FieldType::kHalfFloat) {
     auto f = static_cast<float>(d);
     if (!std::isfinite(f)) return std::nullopt;
     return static_cast<double>(f);
@@ -166,7 +167,7 @@ std::string long_term_text(int64_t v) {
 
 std::string floating_term_text(double v, FieldType type) {
   char buf[64];
-  std::to_chars_result r = type == FieldType::kFloat
+  std::to_chars_result r = type == FieldType::kFloat || type == FieldType::kHalfFloat
                                ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(v))
                                : std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, static_cast<size_t>(r.ptr - buf));
@@ -206,7 +207,8 @@ bool encode_value(const FieldMapping& field, const json::Value& v, EncodedValue&
       return true;
     }
     case FieldType::kDouble:
-    case FieldType::kFloat: {
+    case FieldType::kFloat:
+    case FieldType::kHalfFloat: {
       auto x = parse_floating_value(v, field.type, field.coerce);
       if (!x) return false;
       out.term = floating_term_text(*x, field.type);
@@ -227,9 +229,187 @@ bool encode_value(const FieldMapping& field, const json::Value& v, EncodedValue&
       out.slot.assign(1, *b ? '1' : '0');
       return true;
     }
+    case FieldType::kIp: {
+      if (!v.IsString()) return false;
+      auto b = parse_ip(json::view(v));
+      if (!b) return false;
+      out.term = ip_text(*b);
+      out.slot = std::move(*b);
+      return true;
+    }
+    case FieldType::kBinary:
+      if (!v.IsString() || !valid_base64(json::view(v))) return false;
+      out.term.clear();
+      out.slot.clear();
+      return true;
+    case FieldType::kGeoPoint: {
+      double lat, lon;
+      if (!parse_geo_point(v, lat, lon)) return false;
+      out.term.clear();
+      out.slot.clear();
+      return true;
+    }
     case FieldType::kText:
     case FieldType::kObject:
       return false;
+  }
+  return false;
+}
+
+std::optional<std::string> parse_ip(std::string_view text) {
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  std::string s(text);
+  unsigned char buf[16] = {};
+  if (s.find(':') == std::string::npos) {
+    unsigned char v4[4];
+    if (inet_pton(AF_INET, s.c_str(), v4) != 1) return std::nullopt;
+    buf[10] = buf[11] = 0xff;
+    for (int i = 0; i < 4; ++i) buf[12 + i] = v4[i];
+  } else if (inet_pton(AF_INET6, s.c_str(), buf) != 1) {
+    return std::nullopt;
+  }
+  return std::string(reinterpret_cast<const char*>(buf), 16);
+}
+
+std::string ip_text(std::string_view bytes) {
+  if (bytes.size() != 16) return std::string();
+  const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
+  bool mapped = b[10] == 0xff && b[11] == 0xff;
+  for (int i = 0; i < 10 && mapped; ++i) mapped = b[i] == 0;
+  char out[INET6_ADDRSTRLEN];
+  if (mapped) {
+    inet_ntop(AF_INET, b + 12, out, sizeof out);
+  } else {
+    inet_ntop(AF_INET6, b, out, sizeof out);
+  }
+  return out;
+}
+
+bool parse_cidr(std::string_view text, std::string& lo, std::string& hi) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return false;
+  auto addr = parse_ip(text.substr(0, slash));
+  if (!addr) return false;
+  std::string_view len_text = text.substr(slash + 1);
+  int len = -1;
+  auto r = std::from_chars(len_text.data(), len_text.data() + len_text.size(), len);
+  if (len_text.empty() || r.ec != std::errc() || r.ptr != len_text.data() + len_text.size()) return false;
+  bool v4 = text.substr(0, slash).find(':') == std::string_view::npos;
+  if (len < 0 || len > (v4 ? 32 : 128)) return false;
+  if (v4) len += 96;
+  lo = *addr;
+  hi = *addr;
+  for (int bit = len; bit < 128; ++bit) {
+    auto mask = static_cast<unsigned char>(0x80u >> (bit % 8));
+    lo[bit / 8] = static_cast<char>(static_cast<unsigned char>(lo[bit / 8]) & ~mask);
+    hi[bit / 8] = static_cast<char>(static_cast<unsigned char>(hi[bit / 8]) | mask);
+  }
+  return true;
+}
+
+bool valid_base64(std::string_view s) {
+  size_t n = s.size();
+  size_t pad = 0;
+  while (pad < 2 && n > 0 && s[n - 1] == '=') {
+    --n;
+    ++pad;
+  }
+  if (pad > 0 && (n + pad) % 4 != 0) return false;
+  if (n % 4 == 1) return false;
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[i];
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+namespace {
+
+bool geo_in_range(double lat, double lon) {
+  return std::isfinite(lat) && std::isfinite(lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
+}
+
+std::optional<double> geo_number(const json::Value& v) {
+  if (v.IsNumber()) return v.GetDouble();
+  if (v.IsString()) return parse_double_text(json::view(v));
+  return std::nullopt;
+}
+
+bool decode_geohash(std::string_view h, double& lat, double& lon) {
+  static constexpr std::string_view kBase32 = "0123456789bcdefghjkmnpqrstuvwxyz";
+  if (h.empty() || h.size() > 12) return false;
+  double lat_lo = -90, lat_hi = 90, lon_lo = -180, lon_hi = 180;
+  bool even = true;
+  for (char c : h) {
+    size_t idx = kBase32.find(c);
+    if (idx == std::string_view::npos) return false;
+    for (int bit = 4; bit >= 0; --bit) {
+      bool on = (idx >> bit) & 1;
+      if (even) {
+        double mid = (lon_lo + lon_hi) / 2;
+        (on ? lon_lo : lon_hi) = mid;
+      } else {
+        double mid = (lat_lo + lat_hi) / 2;
+        (on ? lat_lo : lat_hi) = mid;
+      }
+      even = !even;
+    }
+  }
+  lat = (lat_lo + lat_hi) / 2;
+  lon = (lon_lo + lon_hi) / 2;
+  return true;
+}
+
+}  // namespace
+
+bool is_geo_point_array(const json::Value& v) {
+  if (!v.IsArray() || v.Size() < 2 || v.Size() > 3) return false;
+  for (const auto& e : v.GetArray()) {
+    if (!e.IsNumber()) return false;
+  }
+  return true;
+}
+
+bool parse_geo_point(const json::Value& v, double& lat, double& lon) {
+  if (v.IsArray()) {
+    if (!is_geo_point_array(v)) return false;
+    lon = v[0].GetDouble();
+    lat = v[1].GetDouble();
+    return geo_in_range(lat, lon);
+  }
+  if (v.IsObject()) {
+    std::optional<double> la, lo;
+    for (const auto& m : v.GetObject()) {
+      std::string_view k = json::view(m.name);
+      if (k == "lat") la = geo_number(m.value);
+      else if (k == "lon") lo = geo_number(m.value);
+      else if (k != "z") return false;
+      if ((k == "lat" && !la) || (k == "lon" && !lo)) return false;
+    }
+    if (!la || !lo) return false;
+    lat = *la;
+    lon = *lo;
+    return geo_in_range(lat, lon);
+  }
+  if (v.IsString()) {
+    std::string_view s = json::view(v);
+    size_t comma = s.find(',');
+    if (comma == std::string_view::npos) return decode_geohash(s, lat, lon);
+    auto trim = [](std::string_view t) {
+      while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+      while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+      return t;
+    };
+    std::string_view rest = s.substr(comma + 1);
+    size_t comma2 = rest.find(',');
+    if (comma2 != std::string_view::npos) rest = rest.substr(0, comma2);  // lat,lon,z
+    auto la = parse_double_text(trim(s.substr(0, comma)));
+    auto lo = parse_double_text(trim(rest));
+    if (!la || !lo) return false;
+    lat = *la;
+    lon = *lo;
+    return geo_in_range(lat, lon);
   }
   return false;
 }

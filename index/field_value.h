@@ -24,6 +24,22 @@ std::optional<int64_t> parse_integer_value(const json::Value& v, FieldType type,
 // rounded to float precision (and must fit a float).
 std::optional<double> parse_floating_value(const json::Value& v, FieldType type, bool coerce);
 
+// ip: IPv4 (dotted quad) or IPv6 text -> 16 bytes, big-endian IPv6 (IPv4 as ::ffff:a.b.c.d).
+std::optional<std::string> parse_ip(std::string_view text);
+// The canonical text of 16 ip bytes: dotted quad for IPv4-mapped, else RFC 5952 IPv6.
+std::string ip_text(std::string_view bytes);
+// A CIDR block "192.168.0.0/16" or "2001:db8::/32" -> the lowest and highest 16-byte addresses.
+bool parse_cidr(std::string_view text, std::string& lo, std::string& hi);
+
+// binary: whether `s` is valid (padded or unpadded) base64.
+bool valid_base64(std::string_view s);
+
+// geo_point: [lon, lat(, z)], "lat,lon", {"lat":..,"lon":..} or a geohash; latitude in [-90, 90],
+// longitude in [-180, 180]. False if malformed.
+bool parse_geo_point(const json::Value& v, double& lat, double& lon);
+// Whether an array value of a geo_point field is a single point ([lon, lat]), not a list of points.
+bool is_geo_point_array(const json::Value& v);
+
 // boolean: true/false, "true"/"false", and "" (false).
 std::optional<bool> parse_boolean_value(const json::Value& v);
 
@@ -46,7 +62,8 @@ struct EncodedValue {
   std::string slot;  // value-slot bytes
 };
 
-// Encodes `v` for a keyword, numeric, date or boolean field. False if it does not fit the field
+// Encodes `v` for a keyword, numeric, date, boolean, ip, binary or geo_point field (binary and
+// geo_point: validation only, empty term and slot). False if it does not fit the field
 // (the caller reports the Elasticsearch "failed to parse field" error). `out` is reused.
 bool encode_value(const FieldMapping& field, const json::Value& v, EncodedValue& out);
 

@@ -83,6 +83,12 @@ bool accepts_param(FieldType t, std::string_view p) {
       return p == "format" || p == "null_value" || p == "doc_values" || p == "ignore_malformed";
     case FieldType::kBoolean:
       return p == "null_value" || p == "doc_values";
+    case FieldType::kBinary:
+      return p == "doc_values";
+    case FieldType::kIp:
+      return p == "null_value" || p == "doc_values" || p == "ignore_malformed";
+    case FieldType::kGeoPoint:
+      return p == "null_value" || p == "doc_values" || p == "ignore_malformed";
     default:  // numeric
       return p == "null_value" || p == "doc_values" || p == "coerce" || p == "ignore_malformed";
   }
@@ -422,6 +428,10 @@ const char* field_type_name(FieldType t) {
     case FieldType::kDate: return "date";
     case FieldType::kBoolean: return "boolean";
     case FieldType::kObject: return "object";
+    case FieldType::kHalfFloat: return "half_float";
+    case FieldType::kBinary: return "binary";
+    case FieldType::kIp: return "ip";
+    case FieldType::kGeoPoint: return "geo_point";
   }
   return "unknown";
 }
@@ -430,7 +440,8 @@ std::optional<FieldType> parse_field_type(std::string_view name) {
   static constexpr FieldType kAll[] = {FieldType::kText,   FieldType::kKeyword, FieldType::kLong,
                                        FieldType::kInteger, FieldType::kShort,  FieldType::kByte,
                                        FieldType::kDouble, FieldType::kFloat,   FieldType::kDate,
-                                       FieldType::kBoolean, FieldType::kObject};
+                                       FieldType::kBoolean, FieldType::kObject, FieldType::kHalfFloat,
+                                       FieldType::kBinary, FieldType::kIp,      FieldType::kGeoPoint};
   for (FieldType t : kAll) {
     if (name == field_type_name(t)) return t;
   }
@@ -439,11 +450,12 @@ std::optional<FieldType> parse_field_type(std::string_view name) {
 
 bool is_numeric(FieldType t) {
   return t == FieldType::kLong || t == FieldType::kInteger || t == FieldType::kShort ||
-         t == FieldType::kByte || t == FieldType::kDouble || t == FieldType::kFloat;
+         t == FieldType::kByte || t == FieldType::kDouble || t == FieldType::kFloat || t == FieldType::kHalfFloat;
 }
 
 bool has_value_slot(FieldType t) {
-  return t == FieldType::kKeyword || is_numeric(t) || t == FieldType::kDate || t == FieldType::kBoolean;
+  return t == FieldType::kKeyword || is_numeric(t) || t == FieldType::kDate || t == FieldType::kBoolean ||
+         t == FieldType::kIp;
 }
 
 const char* dynamic_mode_name(DynamicMode m) {

@@ -19,7 +19,14 @@
 
 namespace quarry::index {
 
-enum class FieldType { kText, kKeyword, kLong, kInteger, kShort, kByte, kDouble, kFloat, kDate, kBoolean, kObject };
+// kHalfFloat is stored at float precision (not rounded to half precision); term, range and sort
+// behave as for float. kBinary (base64) is never searchable: only its exists term is indexed.
+// kIp: IPv4/IPv6, slot = 16-byte big-endian IPv6 (IPv4-mapped). kGeoPoint: validated, only the
+// exists term is indexed (no geo queries).
+enum class FieldType {
+  kText, kKeyword, kLong, kInteger, kShort, kByte, kDouble, kFloat, kDate, kBoolean, kObject,
+  kHalfFloat, kBinary, kIp, kGeoPoint
+};
 enum class IndexOptions { kDocs, kFreqs, kPositions, kOffsets };
 enum class DynamicMode { kTrue, kFalse, kStrict };
 // Elasticsearch 8's `_source.mode`. Quarry always keeps the original _source bytes; the mode only
@@ -101,7 +108,7 @@ struct FieldMapping {
 // reason; the document mapper turns it into a document parsing error).
 Status validate_field_name(std::string_view name);
 
-// Whether fields of this type get a value slot (keyword, numeric, date, boolean).
+// Whether fields of this type get a value slot (keyword, numeric, date, boolean, ip).
 bool has_value_slot(FieldType t);
 
 const char* dynamic_mode_name(DynamicMode m);  // "true" / "false" / "strict"

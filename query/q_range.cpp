@@ -12,6 +12,7 @@
 #include "index/date_math_name.h"
 #include "index/dates.h"
 #include "index/document_mapper.h"
+#include "index/field_value.h"
 #include "query/q_common.h"
 #include "query/q_sources.h"
 
@@ -229,7 +230,7 @@ Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mappin
         return Status::InvalidArgument("failed to create query: For input string: \"" + s + "\" on field [" +
                                        f->path + "] of type [" + index::field_type_name(f->type) + "]");
       }
-      if (f->type == FieldType::kFloat) d = static_cast<double>(static_cast<float>(d));
+      if (f->type == FieldType::kFloat || f->type == FieldType::kHalfFloat) d = static_cast<double>(static_cast<float>(d));
       return d;
     };
     double low = -INFINITY, high = INFINITY;
@@ -257,8 +258,17 @@ Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mappin
     if (low != -INFINITY) { lo = Xapian::sortable_serialise(low); lo_open = false; }
     if (high != INFINITY) { hi = Xapian::sortable_serialise(high); hi_open = false; }
   } else {
-    // keyword (raw bytes) and boolean ("0" / "1")
+    // keyword (raw bytes), boolean ("0" / "1") and ip (16 bytes; a CIDR bound takes its block's
+    // lowest address as a lower bound and its highest as an upper bound)
+    auto raw_ip = [&](const std::string& s, bool upper) -> Result<std::string> {
+      if (auto b = index::parse_ip(s)) return *b;
+      std::string lo_ip, hi_ip;
+      if (index::parse_cidr(s, lo_ip, hi_ip)) return upper ? hi_ip : lo_ip;
+      return Status::InvalidArgument("'" + s + "' is not an IP string literal.");
+    };
+    bool upper_bound = false;
     auto raw = [&](const std::string& s) -> Result<std::string> {
+      if (f->type == FieldType::kIp) return raw_ip(s, upper_bound);
       if (f->type != FieldType::kBoolean) return s;
       if (s == "true") return std::string("1");
       if (s == "false") return std::string("0");
@@ -277,6 +287,7 @@ Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mappin
       if (lo_open || next > lo) lo = next;
       lo_open = false;
     }
+    upper_bound = true;
     if (node.lte) {
       auto r = raw(*node.lte);
       if (!r.ok()) return r.status();

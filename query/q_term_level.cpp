@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "index/document_mapper.h"
+#include "index/field_value.h"
 #include "query/q_common.h"
 #include "query/q_sources.h"
 #include "query/to_xapian.h"
@@ -428,6 +429,18 @@ Xapian::Query fuzzy_term_query(const FieldMapping& field, const std::string& ter
       "fuzzy " + term);
 }
 
+// An ip term "192.168.0.0/16": the block's addresses, as a range over the field's value slot.
+static Result<Xapian::Query> ip_cidr_query(const FieldMapping& f, const std::string& text) {
+  std::string lo, hi;
+  if (!index::parse_cidr(text, lo, hi)) {
+    return Status::InvalidArgument("Expected [ip/prefix] but was [" + text + "]");
+  }
+  if (f.slot < 0 || !f.doc_values) {
+    return Status::InvalidArgument("Cannot search on field [" + f.path + "] since it is not indexed with doc values");
+  }
+  return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, static_cast<Xapian::valueno>(f.slot), lo, hi);
+}
+
 Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::Mapping& mapping) {
   const FieldMapping* f = mapping.find(node.field);
   switch (node.kind) {
@@ -439,6 +452,11 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
         return boosted(expanding_constant(f->prefix, "", [want](const std::string& t) { return lower(t) == want; },
                                           1.0, "term"),
                        node.boost);
+      }
+      if (f->type == FieldType::kIp && node.text.find('/') != std::string::npos) {
+        auto q = ip_cidr_query(*f, node.text);
+        if (!q.ok()) return q.status();
+        return constant_weight(*q, node.boost);
       }
       auto t = exact_term(*f, node.text);
       if (!t.ok()) return t.status();
@@ -452,6 +470,12 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
           continue;
         }
         if (!f || f->type == FieldType::kObject) break;
+        if (f->type == FieldType::kIp && v.find('/') != std::string::npos) {
+          auto q = ip_cidr_query(*f, v);
+          if (!q.ok()) return q.status();
+          terms.push_back(*q);
+          continue;
+        }
         auto t = exact_term(*f, v);
         if (!t.ok()) return t.status();
         terms.emplace_back(*t);

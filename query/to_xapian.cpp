@@ -203,6 +203,16 @@ Result<std::string> exact_term(const FieldMapping& f, const std::string& value) 
   if (f.type == FieldType::kObject) {
     return Status::InvalidArgument("field [" + f.path + "] of type [object] cannot be queried by value");
   }
+  if (f.type == FieldType::kBinary) return Status::InvalidArgument("Binary fields do not support searching");
+  if (f.type == FieldType::kGeoPoint) {
+    return Status::InvalidArgument(
+        "Geometry fields do not support exact searching, use dedicated geometry queries instead: [" + f.path + "]");
+  }
+  if (f.type == FieldType::kIp) {
+    auto b = index::parse_ip(value);
+    if (!b) return Status::InvalidArgument("'" + value + "' is not an IP string literal.");
+    return f.prefix + index::ip_text(*b);
+  }
   // Encode through the same code the document mapper indexes with, so the terms agree.
   json::Document v;
   bool numeric = index::is_numeric(f.type);

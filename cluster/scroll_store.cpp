@@ -1,5 +1,6 @@
 #include "cluster/scroll_store.h"
 
+#include <filesystem>
 #include <random>
 
 namespace quarry::cluster {
@@ -107,6 +108,90 @@ size_t ScrollStore::open_count() {
   std::lock_guard<std::mutex> lock(mu_);
   sweep_locked();
   return contexts_.size();
+}
+
+PitStore::PitStore(std::string data_dir, size_t max_open) : dir_(std::move(data_dir) + "/pit"), max_open_(max_open) {
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);  // points in time do not survive a restart
+}
+
+void PitStore::sweep_locked() {
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = pits_.begin(); it != pits_.end();) {
+    if (it->second.expires <= now) it = pits_.erase(it);
+    else ++it;
+  }
+}
+
+Result<std::string> PitStore::open(const std::vector<index::ResolvedIndex>& indices, int64_t keep_alive_ms) {
+  std::string id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sweep_locked();
+    if (pits_.size() >= max_open_) {
+      return Status::Overloaded("Trying to create too many point in time contexts. Must be less than or equal to: [" +
+                                std::to_string(max_open_) + "].");
+    }
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    id = base64url("quarry-pit:" + std::to_string(++counter_) + ":" + std::to_string(rng()));
+  }
+  Pit pit;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const auto& src = indices[i].index;
+    if (src->metadata().closed) return index::index_closed(src->name(), src->uuid());
+    std::string dir = dir_ + "/" + id + "/" + std::to_string(i);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+    for (int s = 0; s < src->num_shards(); ++s) {
+      std::string out = dir + "/" + std::to_string(s);
+      Status st = src->shard(s).with_reader([&](Xapian::Database& db) {
+        std::error_code rm;
+        std::filesystem::remove_all(out, rm);
+        db.compact(out);
+      });
+      if (!st.ok()) {
+        std::filesystem::remove_all(dir_ + "/" + id, ec);
+        return st;
+      }
+    }
+    auto* raw = new index::IndexService(dir, src->metadata());
+    std::shared_ptr<index::IndexService> svc(raw, [dir](index::IndexService* p) {
+      delete p;
+      std::error_code e;
+      std::filesystem::remove_all(dir, e);
+      std::filesystem::remove(std::filesystem::path(dir).parent_path(), e);  // once the last is gone
+    });
+    if (Status st = svc->open(); !st.ok()) return st;
+    pit.indices.push_back({svc, indices[i].via_aliases});
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  pit.expires = std::chrono::steady_clock::now() + std::chrono::milliseconds(keep_alive_ms);
+  pits_[id] = std::move(pit);
+  return id;
+}
+
+std::optional<std::vector<index::ResolvedIndex>> PitStore::find(const std::string& id, int64_t keep_alive_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sweep_locked();
+  auto it = pits_.find(id);
+  if (it == pits_.end()) return std::nullopt;
+  if (keep_alive_ms >= 0) it->second.expires = std::chrono::steady_clock::now() + std::chrono::milliseconds(keep_alive_ms);
+  return it->second.indices;
+}
+
+bool PitStore::close(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sweep_locked();
+  return pits_.erase(id) > 0;
+}
+
+size_t PitStore::close_all() {
+  std::lock_guard<std::mutex> lock(mu_);
+  sweep_locked();
+  size_t n = pits_.size();
+  pits_.clear();
+  return n;
 }
 
 }  // namespace quarry::cluster

@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "cluster/by_query.h"
@@ -58,6 +60,34 @@ class ScrollStore {
   std::map<std::string, std::shared_ptr<ScrollContext>> contexts_;
   size_t entries_ = 0;
   size_t bytes_ = 0;
+  uint64_t counter_ = 0;
+};
+
+// Points in time (POST /{index}/_pit): each shard of the named indices is copied, at open, into a
+// private Xapian database (Database::compact from one reader, i.e. one revision) under
+// <data_dir>/pit/<id>/, wrapped in an IndexService of its own that searches run on as on any
+// index: any query, sort, from/size and search_after see the data as it was when the PIT opened.
+// Costs the disk and time of a compacted copy; removed on close, expiry or restart.
+class PitStore {
+ public:
+  explicit PitStore(std::string data_dir, size_t max_open = 100);
+  // Errors: kOverloaded (max_open), kIOError.
+  Result<std::string> open(const std::vector<index::ResolvedIndex>& indices, int64_t keep_alive_ms);
+  // The PIT's indices (expiry pushed to now + keep_alive_ms when >= 0); empty optional if unknown.
+  std::optional<std::vector<index::ResolvedIndex>> find(const std::string& id, int64_t keep_alive_ms);
+  bool close(const std::string& id);
+  size_t close_all();
+
+ private:
+  struct Pit {
+    std::vector<index::ResolvedIndex> indices;
+    std::chrono::steady_clock::time_point expires;
+  };
+  void sweep_locked();
+  const std::string dir_;
+  const size_t max_open_;
+  std::mutex mu_;
+  std::map<std::string, Pit> pits_;
   uint64_t counter_ = 0;
 };
 

@@ -137,9 +137,93 @@ HttpResponse start_scroll(cluster::Node& node, cluster::ScrollStore& store, Http
   return render_page(*ctx, sr.rest_total_hits_as_int);
 }
 
-HttpResponse search_or_scroll(cluster::Node& node, cluster::ScrollStore& store, HttpRequest& req) {
+// A search with "pit" in its body: no index in the path; runs on the PIT's private copies.
+HttpResponse pit_search(cluster::Node& node, cluster::PitStore& pits, HttpRequest& req, json::Document& body) {
+  if (!req.path_param("index").empty()) {
+    return error_response(Status(Code::kActionValidation,
+                                 "Validation Failed: 1: [indices] cannot be used with point in time. Do not specify any index with point in time.;"));
+  }
+  if (req.has("scroll")) return error_response(Status(Code::kActionValidation, "Validation Failed: 1: using [point in time] is not allowed in a scroll context;"));
+  const json::Value& pit = body["pit"];
+  if (!pit.IsObject()) return error_response(Status::Parsing("[pit] must be an object"));
+  std::string id;
+  int64_t ka_ms = -1;
+  for (auto it = pit.MemberBegin(); it != pit.MemberEnd(); ++it) {
+    std::string key(it->name.GetString(), it->name.GetStringLength());
+    if (key == "id" && it->value.IsString()) id = it->value.GetString();
+    else if (key == "keep_alive" && it->value.IsString()) {
+      auto ka = keep_alive(it->value.GetString());
+      if (!ka.ok()) return error_response(ka.status());
+      ka_ms = *ka;
+    } else return error_response(Status::Parsing("[pit] unknown field [" + key + "]"));
+  }
+  if (id.empty()) return error_response(Status::Parsing("[pit] requires [id]"));
+  body.RemoveMember("pit");
+  query::SearchRequest sr;
+  if (Status st = parse_search_request(req, body, &sr); !st.ok()) return error_response(st);
+  auto indices = pits.find(id, ka_ms);
+  if (!indices) return error_response(Status::NotFound("No search context found for id [" + id + "]"));
+  auto result = node.search(*indices, sr);
+  if (!result.ok()) return error_response(result.status());
+  HttpResponse resp = json_response(200, [&](json::Writer& w) { write_search_response(w, *result, sr); });
+  auto brace = resp.body.find('{');
+  if (brace != std::string::npos) resp.body.insert(brace + 1, "\"pit_id\":\"" + id + "\",");
+  return resp;
+}
+
+HttpResponse search_or_scroll(cluster::Node& node, cluster::ScrollStore& store, cluster::PitStore& pits, HttpRequest& req) {
+  if (req.body.find("\"pit\"") != std::string::npos) {
+    json::Document body;
+    if (Status st = parse_body(req, body); !st.ok()) return error_response(st);
+    if (body.IsObject() && body.HasMember("pit")) return pit_search(node, pits, req, body);
+  }
   if (!req.has("scroll")) return run_search(node, req);
   return start_scroll(node, store, req);
+}
+
+HttpResponse open_pit(cluster::Node& node, cluster::PitStore& pits, HttpRequest& req) {
+  if (!req.has("keep_alive")) return error_response(Status(Code::kActionValidation, "Validation Failed: 1: [keep_alive] is not specified;"));
+  auto ka = keep_alive(req.param("keep_alive"));
+  if (!ka.ok()) return error_response(ka.status());
+  auto opts = resolve_options(req);
+  if (!opts.ok()) return error_response(opts.status());
+  auto resolved = node.catalog().resolve(req.path_param("index"), *opts);
+  if (!resolved.ok()) return error_response(resolved.status());
+  auto id = pits.open(*resolved, *ka);
+  if (!id.ok()) return error_response(id.status());
+  int shards = 0;
+  for (const auto& r : *resolved) shards += r.index->num_shards();
+  return json_response(200, [&](json::Writer& w) {
+    w.StartObject();
+    w.Key("id"); w.String(id->c_str());
+    w.Key("_shards");
+    w.StartObject();
+    w.Key("total"); w.Int(shards);
+    w.Key("successful"); w.Int(shards);
+    w.Key("skipped"); w.Int(0);
+    w.Key("failed"); w.Int(0);
+    w.EndObject();
+    w.EndObject();
+  });
+}
+
+HttpResponse close_pit(cluster::PitStore& pits, HttpRequest& req) {
+  json::Document body;
+  if (Status st = parse_body(req, body); !st.ok()) return error_response(st);
+  if (!body.IsObject() || !body.HasMember("id") || !body["id"].IsString()) {
+    return error_response(Status(Code::kActionValidation, "Validation Failed: 1: point in time id must be specified;"));
+  }
+  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
+    std::string key(it->name.GetString(), it->name.GetStringLength());
+    if (key != "id") return error_response(Status::Parsing("[close_point_in_time] unknown field [" + key + "]"));
+  }
+  bool freed = pits.close(body["id"].GetString());
+  return json_response(freed ? 200 : 404, [&](json::Writer& w) {
+    w.StartObject();
+    w.Key("succeeded"); w.Bool(true);
+    w.Key("num_freed"); w.Int(freed ? 1 : 0);
+    w.EndObject();
+  });
 }
 
 HttpResponse next_page(cluster::ScrollStore& store, HttpRequest& req) {
@@ -213,10 +297,11 @@ HttpResponse clear_scroll(cluster::ScrollStore& store, HttpRequest& req) {
 
 void register_scroll_handlers(Router& r, cluster::Node& node) {
   auto store = std::make_shared<cluster::ScrollStore>();
+  auto pits = std::make_shared<cluster::PitStore>(node.options().data_dir);
   // Registered before register_search_handlers: on equal patterns the first route wins.
   for (const char* p : {"/_search", "/{index}/_search"}) {
-    r.add("GET", p, [&node, store](HttpRequest& q) { return search_or_scroll(node, *store, q); }, kSearchParams);
-    r.add("POST", p, [&node, store](HttpRequest& q) { return search_or_scroll(node, *store, q); }, kSearchParams);
+    r.add("GET", p, [&node, store, pits](HttpRequest& q) { return search_or_scroll(node, *store, *pits, q); }, kSearchParams);
+    r.add("POST", p, [&node, store, pits](HttpRequest& q) { return search_or_scroll(node, *store, *pits, q); }, kSearchParams);
   }
   const std::vector<std::string> params = {"scroll", "scroll_id", "rest_total_hits_as_int"};
   for (const char* p : {"/_search/scroll", "/_search/scroll/{scroll_id}"}) {
@@ -224,6 +309,10 @@ void register_scroll_handlers(Router& r, cluster::Node& node) {
     r.add("POST", p, [store](HttpRequest& q) { return next_page(*store, q); }, params);
     r.add("DELETE", p, [store](HttpRequest& q) { return clear_scroll(*store, q); });
   }
+  r.add("POST", "/{index}/_pit", [&node, pits](HttpRequest& q) { return open_pit(node, *pits, q); },
+        {"keep_alive", "ignore_unavailable", "expand_wildcards", "allow_no_indices", "routing", "preference",
+         "allow_partial_search_results"});
+  r.add("DELETE", "/_pit", [pits](HttpRequest& q) { return close_pit(*pits, q); });
 }
 
 }  // namespace quarry::server

@@ -189,4 +189,79 @@ TEST_F(ScrollTest, ConsistentViewUnderConcurrentIngest) {
   EXPECT_GT(jint(r.json(), "count"), 0);
 }
 
+// A point in time answers any query, sort and search_after paging over the data as it was when
+// it opened, while documents are added, updated and deleted.
+TEST_F(ScrollTest, PointInTimeKeepsItsViewUnderWrites) {
+  constexpr int kDocs = 60;
+  load("sc5", kDocs, 2);
+  auto r = http().post("/sc5/_pit?keep_alive=1m");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  std::string pit = jstr(r.json(), "id");
+  ASSERT_NE(pit, "<absent>");
+  EXPECT_EQ(jint(r.json(), "_shards.total"), 2);
+
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    HttpClient c = server_->client();
+    int round = 0;
+    while (!stop.load()) {
+      Ndjson nd;
+      for (int k = 0; k < 5; ++k) {
+        int i = (round * 5 + k) % kDocs;
+        nd.index("sc5", "d" + std::to_string(i), "{\"n\":" + std::to_string(i) + ",\"v\":2}");
+        nd.index("sc5", "new" + std::to_string(round) + "_" + std::to_string(k), "{\"n\":" + std::to_string(1000 + round) + ",\"v\":3}");
+      }
+      nd.del("sc5", "d" + std::to_string((round * 7 + 3) % kDocs));
+      c.bulk("/_bulk?refresh=true", nd.str());
+      ++round;
+    }
+  });
+  std::this_thread::sleep_for(300ms);
+  std::string pit_json = "\"pit\":{\"id\":" + jquote(pit) + ",\"keep_alive\":\"1m\"}";
+  r = http().post("/_search", "{" + pit_json + ",\"size\":0,\"query\":{\"term\":{\"v\":1}}}");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(jint(r.json(), "hits.total.value"), kDocs);
+  EXPECT_EQ(jstr(r.json(), "pit_id"), pit);
+  r = http().post("/_search", "{" + pit_json + ",\"size\":0,\"query\":{\"range\":{\"v\":{\"gt\":1}}}}");
+  EXPECT_EQ(jint(r.json(), "hits.total.value"), 0) << describe(r);
+  // Page with search_after on n.
+  std::set<std::string> seen;
+  std::string after;
+  for (int page = 0; page < 20; ++page) {
+    std::string body = "{" + pit_json + ",\"size\":7,\"sort\":[{\"n\":\"asc\"}]" +
+                       (after.empty() ? "" : ",\"search_after\":" + after) + "}";
+    r = http().post("/_search", body);
+    ASSERT_EQ(r.status, 200) << describe(r);
+    const auto& hits = *jpath(r.json(), "hits.hits");
+    if (hits.Size() == 0) break;
+    for (const auto& h : hits.GetArray()) {
+      EXPECT_TRUE(seen.insert(jstr(h, "_id")).second);
+      EXPECT_EQ(jint(h, "_source.v"), 1);
+    }
+    after = to_json(*jpath(hits[hits.Size() - 1], "sort"));
+  }
+  stop.store(true);
+  writer.join();
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kDocs));
+  // The live index moved on.
+  r = http().post("/sc5/_count", R"({"query":{"term":{"v":3}}})");
+  EXPECT_GT(jint(r.json(), "count"), 0);
+
+  r = http().post("/sc5/_search", "{" + pit_json + "}");
+  EXPECT_EQ(r.status, 400) << describe(r);
+  fs::path pit_dir = server_->data_dir() / "pit";
+  EXPECT_TRUE(fs::exists(pit_dir) && !fs::is_empty(pit_dir)) << pit_dir;
+  r = http().request("DELETE", "/_pit", "{\"id\":" + jquote(pit) + "}");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(jint(r.json(), "num_freed"), 1);
+  // Its private copy is gone from disk.
+  EXPECT_TRUE(!fs::exists(pit_dir) || fs::is_empty(pit_dir)) << pit_dir;
+  r = http().post("/_search", "{" + pit_json + "}");
+  EXPECT_EQ(r.status, 404) << describe(r);
+  r = http().request("DELETE", "/_pit", "{\"id\":" + jquote(pit) + "}");
+  EXPECT_EQ(r.status, 404) << describe(r);
+  r = http().post("/sc5/_pit");
+  EXPECT_EQ(r.status, 400) << describe(r);
+}
+
 }  // namespace

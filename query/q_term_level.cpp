@@ -491,6 +491,11 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
       return constant_weight(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), node.boost);
     }
     case QueryKind::kExists: {
+      // Metadata fields every document has.
+      if (node.field == "_id" || node.field == "_index" || node.field == "_seq_no" || node.field == "_version" ||
+          node.field == "_primary_term") {
+        return constant_weight(match_all(), node.boost);
+      }
       if (f && f->type != FieldType::kObject) {
         return constant_weight(Xapian::Query(index::kFieldExistsPrefix + node.field), node.boost);
       }

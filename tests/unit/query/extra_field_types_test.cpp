@@ -123,6 +123,8 @@ TEST_F(ExtraFieldTypesTest, ExistsOnEveryType) {
   EXPECT_EQ(ids(R"({"exists":{"field":"ip"}})"), (Ids{"1", "2", "3", "4"}));
   EXPECT_EQ(ids(R"({"exists":{"field":"g"}})"), (Ids{"1", "2", "3", "4"}));
   EXPECT_EQ(ids(R"({"exists":{"field":"bad_ip"}})"), Ids{}) << "ignore_malformed skips the value";
+  EXPECT_EQ(ids(R"({"exists":{"field":"_id"}})"), (Ids{"1", "2", "3", "4"})) << "metadata fields every document has";
+  EXPECT_EQ(ids(R"({"exists":{"field":"_seq_no"}})"), (Ids{"1", "2", "3", "4"}));
 }
 
 TEST_F(ExtraFieldTypesTest, HalfFloatTermAndRange) {

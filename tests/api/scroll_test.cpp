@@ -264,4 +264,29 @@ TEST_F(ScrollTest, PointInTimeKeepsItsViewUnderWrites) {
   EXPECT_EQ(r.status, 400) << describe(r);
 }
 
+TEST_F(ScrollTest, KeepAliveExpiryAndMaxOpenContexts) {
+  load("sc6", 3, 1);
+  auto r = http().post("/sc6/_search?scroll=300ms", R"({"size":1})");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  std::string id = jstr(r.json(), "_scroll_id");
+  std::this_thread::sleep_for(500ms);
+  r = http().post("/_search/scroll", "{\"scroll_id\":" + jquote(id) + "}");
+  EXPECT_EQ(r.status, 404) << "expired after its keep-alive: " << describe(r);
+
+  http().request("DELETE", "/_search/scroll/_all");
+  for (int i = 0; i < 500; ++i) {
+    r = http().post("/sc6/_search?scroll=1m", R"({"size":1})");
+    ASSERT_EQ(r.status, 200) << i << " " << describe(r);
+  }
+  r = http().post("/sc6/_search?scroll=1m", R"({"size":1})");
+  EXPECT_TRUE(is_es_error(r, 429, "es_rejected_execution_exception")) << describe(r);
+  EXPECT_NE(r.body.find("search.max_open_scroll_context"), std::string::npos) << describe(r);
+  r = http().request("DELETE", "/_search/scroll", R"({"scroll_id":"_all"})");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(jint(r.json(), "num_freed"), 500);
+  r = http().post("/sc6/_search?scroll=1m", R"({"size":1})");
+  EXPECT_EQ(r.status, 200) << describe(r);
+  http().request("DELETE", "/_search/scroll/_all");
+}
+
 }  // namespace

@@ -335,6 +335,8 @@ bool write_field_value(json::Writer& w, const index::FieldMapping& f, const json
                        bool docvalues) {
   using index::FieldType;
   switch (f.type) {
+    case FieldType::kBinary:
+    case FieldType::kIp:
     case FieldType::kText:
     case FieldType::kKeyword: {
       std::string s;
@@ -357,7 +359,8 @@ bool write_field_value(json::Writer& w, const index::FieldMapping& f, const json
       return true;
     }
     case FieldType::kDouble:
-    case FieldType::kFloat: {
+    case FieldType::kFloat:
+    case FieldType::kHalfFloat: {
       auto x = index::parse_floating_value(v, f.type, true);
       if (!x) return false;
       if (auto s = decimal_format(*x, format)) {
@@ -385,6 +388,7 @@ bool write_field_value(json::Writer& w, const index::FieldMapping& f, const json
       w.String(out.c_str(), static_cast<rapidjson::SizeType>(out.size()));
       return true;
     }
+    case FieldType::kGeoPoint:  // GeoJSON output not done yet: omitted from fields
     case FieldType::kObject:
       return false;
   }

@@ -372,6 +372,7 @@ SortValue sort_value(const SortKey& key, const std::string& raw_in, double score
       return out;
     case index::FieldType::kDouble:
     case index::FieldType::kFloat:
+    case index::FieldType::kHalfFloat:
       out.type = SortValue::Type::kDouble;
       out.d = Xapian::sortable_unserialise(raw);
       return out;

@@ -40,6 +40,29 @@ Result<Xapian::Query> build_index_query(const index::ResolvedIndex& target, cons
                        Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
 }
 
+// Merges the shards' partial aggregations, finalizes them (bucket limits, pipelines).
+Status reduce_aggregations(const query::SearchRequest& request, std::vector<Result<query::ShardResult>>& answers,
+                           SearchResult* out) {
+  std::optional<query::aggs::NamedPartials> merged;
+  for (auto& r : answers) {
+    if (!r.ok() || !r->aggs) continue;
+    if (!merged) {
+      merged = std::move(*r->aggs);
+    } else {
+      merged->merge(*r->aggs);
+    }
+  }
+  if (!merged) merged = query::aggs::empty_named(*request.aggs);
+  int64_t buckets = 0;
+  query::aggs::ReduceContext ctx;
+  ctx.max_buckets = request.max_buckets;
+  ctx.bucket_count = &buckets;
+  QUARRY_RETURN_IF_ERROR(query::aggs::finalize_named(*merged, *request.aggs, ctx));
+  out->aggregations = std::move(merged);
+  out->agg_defs = request.aggs;
+  return Status::Ok();
+}
+
 Result<SearchResult> SearchCoordinator::search(const std::vector<index::ResolvedIndex>& indices,
                                   const query::SearchRequest& request) {
   auto started = std::chrono::steady_clock::now();
@@ -159,6 +182,22 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
         }
         const PerIndex& pi = per_index[task.index_pos];
         query::ShardQuery sq;
+        const auto& target = indices[task.index_pos];
+        Xapian::Query hits_query = *q;
+        if (request.post_filter) {
+          auto pf = query::to_xapian(*request.post_filter, *target.index->mapping());
+          if (!pf.ok()) {
+            promises[t].set_value(pf.status());
+            return;
+          }
+          hits_query = Xapian::Query(Xapian::Query::OP_FILTER, *q, *pf);
+          sq.agg_query = &*q;
+        }
+        if (request.aggs) {
+          sq.aggs = request.aggs.get();
+          sq.mapping = target.index->mapping();
+          sq.index_name = target.index->name();
+        }
         sq.top_n = top_n;
         sq.track_total_hits = request.track_total_hits;
         sq.sort = &pi.keys;
@@ -167,7 +206,7 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
         sq.min_score = request.min_score;
         sq.terminate_after = request.terminate_after;
         sq.timeout_ms = request.timeout_ms;
-        promises[t].set_value(query::search_shard(indices[task.index_pos].index->shard(task.shard), *q, sq));
+        promises[t].set_value(query::search_shard(target.index->shard(task.shard), hits_query, sq));
       } catch (const std::exception& e) {
         promises[t].set_value(Status::Internal(std::string("search failed: ") + e.what()));
       }
@@ -197,6 +236,7 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     }
     for (auto& h : r->hits) ranked.push_back({t, std::move(h)});
   }
+  if (request.aggs) QUARRY_RETURN_IF_ERROR(reduce_aggregations(request, answers, &out));
   // Reduce: by sort key (score or fields); ties by shard order then document order (stable across
   // runs and independent of how many shards there are for field sorts with a unique tiebreaker).
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {

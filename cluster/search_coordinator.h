@@ -16,6 +16,8 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,9 @@ struct SearchResult {
   int shards_total = 0;
   int shards_successful = 0;
   int64_t took_ms = 0;
+  // Reduced aggregation results (when the request had aggs) and the definitions they point to.
+  std::optional<query::aggs::NamedPartials> aggregations;
+  std::shared_ptr<const query::aggs::AggDefs> agg_defs;
 };
 
 class SearchCoordinator {

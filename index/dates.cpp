@@ -1,5 +1,6 @@
 #include "index/dates.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -401,6 +402,57 @@ std::optional<int64_t> DateFormat::parse(std::string_view text) const {
     if (r) return r;
   }
   return std::nullopt;
+}
+
+std::string DateFormat::format(int64_t millis) const {
+  if (alternatives_.empty()) return format_date_millis(millis);
+  const Alternative& alt = alternatives_.front();
+  if (alt.kind == Alternative::Kind::kEpochMillis) return std::to_string(millis);
+  if (alt.kind == Alternative::Kind::kEpochSecond) {
+    int64_t s = millis / 1000;
+    if (millis % 1000 != 0 && millis < 0) --s;
+    return std::to_string(s);
+  }
+  int64_t days = millis / 86400000;
+  int64_t rem = millis % 86400000;
+  if (rem < 0) {
+    rem += 86400000;
+    --days;
+  }
+  int64_t y;
+  unsigned mo, d;
+  civil_from_days(days, y, mo, d);
+  int64_t secs = rem / 1000;
+  auto pad = [](int64_t v, int width) {
+    std::string t = std::to_string(v < 0 ? -v : v);
+    if (static_cast<int>(t.size()) < width) t.insert(0, static_cast<size_t>(width) - t.size(), '0');
+    return v < 0 ? "-" + t : t;
+  };
+  std::string out;
+  for (const Element& e : alt.elements) {
+    switch (e.kind) {
+      case EKind::kYear:
+        out += e.max_digits == 2 ? pad(((y % 100) + 100) % 100, 2) : pad(y, std::max(e.min_digits, 4));
+        break;
+      case EKind::kMonth: out += pad(mo, e.min_digits); break;
+      case EKind::kDay: out += pad(d, e.min_digits); break;
+      case EKind::kHour: out += pad(secs / 3600, e.min_digits); break;
+      case EKind::kMinute: out += pad(secs / 60 % 60, e.min_digits); break;
+      case EKind::kSecond: out += pad(secs % 60, e.min_digits); break;
+      case EKind::kFraction: {
+        std::string ms = pad(rem % 1000, 3);
+        int width = e.max_digits == 9 && e.min_digits == 1 ? 3 : e.min_digits;
+        while (static_cast<int>(ms.size()) < width) ms.push_back('0');
+        out += ms.substr(0, static_cast<size_t>(width));
+        break;
+      }
+      case EKind::kOffset: out += 'Z'; break;
+      case EKind::kLiteral: out += e.literal; break;
+      case EKind::kOptionalBegin:
+      case EKind::kOptionalEnd: break;
+    }
+  }
+  return out;
 }
 
 std::optional<int64_t> parse_date_value(const json::Value& v, const DateFormat& format) {

@@ -46,6 +46,10 @@ class DateFormat {
 
   const std::string& spec() const { return spec_; }
 
+  // Formats epoch millis (UTC) with the first alternative, as Elasticsearch prints dates in that
+  // format (optional sections are printed; a lenient fraction "S" prints milliseconds).
+  std::string format(int64_t millis) const;
+
   // One compiled pattern element. Optional sections are [kOptionalBegin ... kOptionalEnd] with
   // `match` holding the index of the matching end.
   struct Element {

@@ -1,4 +1,5 @@
 #include "index/document_mapper.h"
+#include "index/multi_values.h"
 
 #include <functional>
 #include <map>
@@ -40,6 +41,11 @@ class Walker {
  public:
   Walker(const Mapping& mapping, std::string_view doc_id, std::vector<FieldMapping>* out, Xapian::Document* doc)
       : mapping_(mapping), doc_id_(doc_id), out_(out), doc_(doc) {}
+
+  // After walk_root: records every value of the multi-valued slotted fields (multi_values.h).
+  void write_multi_values() {
+    if (!multi_values_.empty()) doc_->add_value(kSlotMultiValues, encode_multi_values(multi_values_));
+  }
 
   Status walk_root(const json::Value& source) {
     if (!source.IsObject()) {
@@ -315,7 +321,13 @@ class Walker {
     if (f.slot < 0 || !f.doc_values) return;
     auto s = static_cast<size_t>(f.slot);
     if (s >= slot_set_.size()) slot_set_.resize(s + 1, 0);
-    if (slot_set_[s]) return;  // multi-valued: the slot keeps the first value
+    if (slot_set_[s]) {
+      // Multi-valued: the slot keeps the first value; kSlotMultiValues gets them all.
+      auto& all = multi_values_[static_cast<unsigned>(s)];
+      if (all.empty()) all.push_back(doc_->get_value(static_cast<Xapian::valueno>(s)));
+      all.push_back(bytes);
+      return;
+    }
     slot_set_[s] = 1;
     doc_->add_value(static_cast<Xapian::valueno>(f.slot), bytes);
   }
@@ -406,6 +418,7 @@ class Walker {
   EncodedValue scratch_;  // reused per value
   std::string term_;      // reused per term
   std::vector<char> slot_set_;
+  std::map<unsigned, std::vector<std::string>> multi_values_;  // slot -> every value, when > 1
   std::unordered_map<const FieldMapping*, unsigned> next_position_;
   std::unordered_map<const FieldMapping*, std::unordered_set<std::string>> docs_seen_;
 };
@@ -424,7 +437,9 @@ Result<MappedDocument> DocumentMapper::validate(const Mapping& mapping, const js
 Status DocumentMapper::index(const Mapping& mapping, const json::Value& source, Xapian::Document& doc) {
   Walker walker(mapping, "", nullptr, &doc);
   try {
-    return walker.walk_root(source);
+    QUARRY_RETURN_IF_ERROR(walker.walk_root(source));
+    walker.write_multi_values();
+    return Status::Ok();
   } catch (const Xapian::Error& e) {
     return Status::Internal("indexing failed: " + e.get_description());
   }

@@ -172,4 +172,19 @@ uint64_t Shard::store_size_bytes() const {
   return total;
 }
 
+std::shared_ptr<const void> Shard::derived(const std::string& key, Xapian::rev revision,
+                                           const std::function<std::shared_ptr<const void>()>& make) {
+  {
+    std::lock_guard<std::mutex> lock(derived_mu_);
+    auto it = derived_.find(key);
+    if (it != derived_.end() && it->second.first == revision) return it->second.second;
+  }
+  // Built outside the lock: loading a column takes a while and other keys must not wait.
+  std::shared_ptr<const void> made = make();
+  std::lock_guard<std::mutex> lock(derived_mu_);
+  auto& entry = derived_[key];
+  if (!entry.second || entry.first <= revision) entry = {revision, made};
+  return made;
+}
+
 }  // namespace quarry::index

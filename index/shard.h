@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "index/status.h"
@@ -83,6 +84,11 @@ class Shard {
   Result<std::optional<StoredDocument>> get(const std::string& doc_id);
   uint64_t doc_count();
   uint64_t store_size_bytes() const;
+  // Data derived from one committed revision (the aggregation columns of query/aggs), shared by
+  // the searches that read that revision. `make` runs when the entry is missing or older; an
+  // entry for an older revision than the cached one is built but not kept.
+  std::shared_ptr<const void> derived(const std::string& key, Xapian::rev revision,
+                                      const std::function<std::shared_ptr<const void>()>& make);
 
  private:
   friend class ReaderLease;
@@ -98,6 +104,9 @@ class Shard {
   std::mutex pool_mu_;
   std::vector<std::pair<uint64_t, std::unique_ptr<Xapian::Database>>> pool_;  // (generation, db)
   std::atomic<uint64_t> generation_{0};
+
+  std::mutex derived_mu_;
+  std::unordered_map<std::string, std::pair<Xapian::rev, std::shared_ptr<const void>>> derived_;
 };
 
 // Metadata keys in each shard's Xapian database.

@@ -31,6 +31,8 @@ enum class Code {
   kAlreadyExists,        // resource_already_exists_exception
   kVersionConflict,      // version_conflict_engine_exception
   kIndexClosed,          // index_closed_exception
+  kTooManyBuckets,       // too_many_buckets_exception (search.max_buckets)
+  kAggregationExecution, // aggregation_execution_exception
   kTooLarge,             // request body over the limit
   kOverloaded,           // es_rejected_execution_exception
   kUnavailable,          // a dependency (Redis) is unreachable

@@ -1,5 +1,7 @@
 #include "query/search_request.h"
 
+#include "query/aggs/agg_parser.h"
+
 #include <cctype>
 #include <algorithm>
 #include <cmath>
@@ -184,6 +186,15 @@ Status parse_search_body(const json::Value& body, SearchRequest* out) {
       auto q = parse_query(v);
       if (!q.ok()) return q.status();
       out->query = *q;
+    } else if (key == "aggs" || key == "aggregations") {
+      if (out->aggs) return Status::Parsing("Found two aggregation definitions: [aggs] and [aggregations]");
+      auto defs = aggs::parse_aggregations(v);
+      if (!defs.ok()) return defs.status();
+      out->aggs = std::move(*defs);
+    } else if (key == "post_filter") {
+      auto q = parse_query(v);
+      if (!q.ok()) return q.status();
+      out->post_filter = *q;
     } else if (key == "from") {
       QUARRY_RETURN_IF_ERROR(read_int(v, "from", &out->from));
     } else if (key == "size") {
@@ -301,7 +312,8 @@ void collect_scalars(const json::Value& v, std::string_view path, std::vector<co
   }
 }
 
-// A java.text.DecimalFormat-like pattern made of '#', '0', ',' and '.' ("#.0", "0.00").
+}  // namespace
+
 std::optional<std::string> decimal_format(double x, const std::string& pattern) {
   if (pattern.empty() || pattern.find_first_not_of("#0.,") != std::string::npos) return std::nullopt;
   auto dot = pattern.find('.');
@@ -325,6 +337,8 @@ std::optional<std::string> decimal_format(double x, const std::string& pattern) 
   if (min_int == 0 && body.rfind("0.", 0) == 0) body = body.substr(1);
   return (neg ? "-" : "") + body;
 }
+
+namespace {
 
 bool default_like_date_format(const std::string& spec) {
   return spec.empty() || spec.rfind("strict_date_optional_time", 0) == 0 || spec.rfind("date_optional_time", 0) == 0;

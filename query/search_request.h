@@ -12,6 +12,7 @@
 #include "index/json.h"
 #include "index/mapping.h"
 #include "index/status.h"
+#include "query/aggs/agg.h"
 #include "query/highlight.h"
 #include "query/query_tree.h"
 #include "query/sort.h"
@@ -55,6 +56,11 @@ struct SearchRequest {
   bool source_explicit = false;      // `_source` given (stored_fields then keeps it)
   std::optional<HighlightSpec> highlight;
   bool explain = false;
+  // "aggs" / "aggregations": null when absent. Shared, immutable: shard threads read it.
+  std::shared_ptr<const aggs::AggDefs> aggs;
+  QueryPtr post_filter;              // filters hits, not aggregations; null when absent
+  bool typed_keys = false;           // ?typed_keys: "type#name" aggregation keys
+  int64_t max_buckets = 65536;       // search.max_buckets (cluster setting)
   // Not supported: kept only to give Elasticsearch's limit errors before the "not supported" one.
   int script_fields_count = -1;  // -1 = absent
   int rescore_window = -1;       // largest window_size (default 10); -1 = absent
@@ -77,5 +83,9 @@ std::string filter_source(const std::string& source, const SourceFilter& filter)
 std::vector<std::pair<std::string, std::string>> extract_fields(const std::string& source,
                                                                const std::vector<FieldAndFormat>& specs,
                                                                const index::Mapping& mapping, bool docvalues);
+
+// A java.text.DecimalFormat-like pattern made of '#', '0', ',' and '.' ("#.0", "0.00");
+// nullopt for other patterns.
+std::optional<std::string> decimal_format(double x, const std::string& pattern);
 
 }  // namespace quarry::query

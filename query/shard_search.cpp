@@ -6,6 +6,7 @@
 
 #include "index/document_mapper.h"
 #include "index/stored_document.h"
+#include "query/aggs/shard_context.h"
 
 namespace quarry::query {
 
@@ -36,6 +37,16 @@ class Decider : public Xapian::MatchDecider {
   int64_t terminate_after_;
   mutable int64_t accepted_ = 0;
   mutable bool terminated_ = false;
+};
+
+// Feeds every matching document to the aggregation collectors of the request.
+class AggSpy : public Xapian::MatchSpy {
+ public:
+  explicit AggSpy(aggs::SubCollectors* collectors) : collectors_(collectors) {}
+  void operator()(const Xapian::Document& doc, double wt) override { collectors_->collect(doc.get_docid(), wt); }
+
+ private:
+  aggs::SubCollectors* collectors_;
 };
 
 Xapian::Weight* weighting(bool need_scores) {
@@ -69,8 +80,10 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
   bool score_key = sort_uses_score(keys);
   bool need_scores = req.need_scores || score_key || req.min_score.has_value();
   ShardResult result;
+  Status agg_error;
   Status st = shard.with_reader([&](Xapian::Database& db) {
     result = ShardResult();
+    agg_error = Status::Ok();
     auto started = std::chrono::steady_clock::now();
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
@@ -115,6 +128,25 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
     Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
     Xapian::doccount check = req.track_total_hits < 0 ? all : static_cast<Xapian::doccount>(std::min<int64_t>(req.track_total_hits, all));
     if (req.terminate_after > 0) check = all;
+    // Aggregations see every match: in this pass, or in a pass of their own when a post_filter
+    // narrows the hits.
+    std::unique_ptr<aggs::ShardContext> agg_ctx;
+    std::unique_ptr<aggs::SubCollectors> collectors;
+    std::unique_ptr<AggSpy> spy;
+    if (req.aggs) {
+      agg_ctx = std::make_unique<aggs::ShardContext>(shard, db, req.mapping, req.index_name);
+      auto made = aggs::SubCollectors::create(*req.aggs, *agg_ctx);
+      if (!made.ok()) {
+        agg_error = made.status();
+        return;
+      }
+      collectors = std::move(*made);
+      spy = std::make_unique<AggSpy>(collectors.get());
+      if (!req.agg_query) {
+        enquire.add_matchspy(spy.get());
+        check = all;
+      }
+    }
     Xapian::doccount want = exact_order ? static_cast<Xapian::doccount>(req.top_n) : all;
     std::unique_ptr<Decider> decider;
     if (after_in_decider || req.terminate_after > 0) {
@@ -172,12 +204,28 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
       result.total = std::max<uint64_t>(lower, static_cast<uint64_t>(req.track_total_hits));
     }
     if (decider && decider->terminated()) result.terminated_early = true;
+    if (collectors) {
+      if (req.agg_query) {
+        Xapian::Enquire agg_pass(db);
+        agg_pass.set_query(*req.agg_query);
+        agg_pass.set_weighting_scheme(*weight);
+        agg_pass.add_matchspy(spy.get());
+        agg_pass.get_mset(0, 0, all);
+      }
+      auto named = collectors->finish();
+      if (!named.ok()) {
+        agg_error = named.status();
+        return;
+      }
+      result.aggs = std::move(*named);
+    }
     if (req.timeout_ms >= 0) {
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
       result.timed_out = ms >= req.timeout_ms;
     }
   });
   if (!st.ok()) return st;
+  if (!agg_error.ok()) return agg_error;
   return result;
 }
 

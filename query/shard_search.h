@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "index/mapping.h"
 #include "index/shard.h"
+#include "query/aggs/agg.h"
 #include "index/status.h"
 #include "query/search_request.h"
 #include "query/sort.h"
@@ -38,6 +40,7 @@ struct ShardResult {
   double max_score = 0;
   bool terminated_early = false;
   bool timed_out = false;
+  std::optional<aggs::NamedPartials> aggs;  // this shard's partial aggregation results
 };
 
 // What one shard is asked for.
@@ -51,6 +54,12 @@ struct ShardQuery {
   std::optional<double> min_score;
   int64_t terminate_after = 0;        // 0 = off
   int64_t timeout_ms = -1;            // -1 = none
+  // Aggregations: run over every document matching `agg_query` (the query without post_filter;
+  // null = the hits query). Referenced, not owned.
+  const aggs::AggDefs* aggs = nullptr;
+  const Xapian::Query* agg_query = nullptr;
+  std::shared_ptr<const index::Mapping> mapping;  // required with aggs
+  std::string index_name;
 };
 
 Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query, const ShardQuery& request);

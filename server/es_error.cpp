@@ -29,6 +29,8 @@ EsErrorKind es_error_kind(Code code) {
     case Code::kAlreadyExists: return {"resource_already_exists_exception", 400};
     case Code::kVersionConflict: return {"version_conflict_engine_exception", 409};
     case Code::kIndexClosed: return {"index_closed_exception", 400};
+    case Code::kTooManyBuckets: return {"too_many_buckets_exception", 400};
+    case Code::kAggregationExecution: return {"aggregation_execution_exception", 400};
     case Code::kTooLarge: return {"content_too_long_exception", 413};
     case Code::kOverloaded: return {"es_rejected_execution_exception", 429};
     case Code::kUnavailable: return {"unavailable_shards_exception", 503};

@@ -50,6 +50,10 @@ namespace {
 
 Status apply_url_params(const HttpRequest& req, query::SearchRequest* sr) {
   QUARRY_RETURN_IF_ERROR(uri_query(req, &sr->query));
+  if (req.has("typed_keys")) {
+    std::string v = req.param("typed_keys");
+    sr->typed_keys = v.empty() || v == "true";
+  }
   auto from = int_param(req, "from", sr->from);
   if (!from.ok()) return from.status();
   sr->from = static_cast<int>(*from);
@@ -230,6 +234,12 @@ void write_search_response(json::Writer& w, const cluster::SearchResult& result,
   for (const auto& h : result.hits) write_hit(w, h, sr);
   w.EndArray();
   w.EndObject();
+  if (result.aggregations) {
+    w.Key("aggregations");
+    w.StartObject();
+    query::aggs::render_aggregations(w, *result.aggregations, sr.typed_keys);
+    w.EndObject();
+  }
   w.EndObject();
 }
 

@@ -1,0 +1,88 @@
+#include "query/aggs/agg_parser.h"
+
+#include <set>
+
+#include "query/aggs/registry.h"
+
+namespace quarry::query::aggs {
+
+namespace {
+
+constexpr int kMaxDepth = 20;  // nesting beyond this is refused rather than recursed into
+
+Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
+  if (!aggs.IsObject()) {
+    return Status::Parsing("Expected [START_OBJECT] under [aggregations], but got a [" + std::string(json::type_name(aggs)) + "]");
+  }
+  if (depth > kMaxDepth) return Status::Parsing("aggregations are nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  std::set<std::string> names;
+  for (auto it = aggs.MemberBegin(); it != aggs.MemberEnd(); ++it) {
+    std::string name(json::view(it->name));
+    if (name.empty() || name.find_first_of("[]>") != std::string::npos) {
+      return Status::Parsing("Invalid aggregation name [" + name +
+                             "]. Aggregation names can contain any character except '[', ']', and '>'");
+    }
+    if (!names.insert(name).second) {
+      return Status::InvalidArgument("Two sibling aggregations cannot have the same name: [" + name + "]");
+    }
+    const json::Value& def = it->value;
+    if (!def.IsObject()) {
+      return Status::Parsing("Expected [START_OBJECT] under [" + name + "], but got a [" + std::string(json::type_name(def)) +
+                             "] in [" + name + "]");
+    }
+    const json::Value* body = nullptr;
+    const json::Value* subs = nullptr;
+    const json::Value* meta = nullptr;
+    std::string type;
+    for (auto m = def.MemberBegin(); m != def.MemberEnd(); ++m) {
+      std::string key(json::view(m->name));
+      if (key == "aggs" || key == "aggregations") {
+        if (subs) return Status::Parsing("Found two sub aggregation definitions under [" + name + "]");
+        subs = &m->value;
+      } else if (key == "meta") {
+        if (!m->value.IsObject()) return Status::Parsing("[meta] of aggregation [" + name + "] must be an object");
+        meta = &m->value;
+      } else {
+        if (!type.empty()) {
+          return Status::Parsing("Found two aggregation type definitions in [" + name + "]: [" + type + "] and [" + key + "]");
+        }
+        type = key;
+        body = &m->value;
+      }
+    }
+    if (type.empty()) return Status::Parsing("Missing definition for aggregation [" + name + "]");
+    const AggFactory* factory = Registry::instance().find(type);
+    if (!factory) {
+      return Status::Parsing("Unknown aggregation type [" + type + "] did you mean [" + name + "]?")
+          .with("line", "1").with("col", "1");
+    }
+    if (!body->IsObject()) {
+      return Status::Parsing("Expected [START_OBJECT] under [" + type + "], but got a [" + std::string(json::type_name(*body)) +
+                             "] in [" + name + "]");
+    }
+    auto made = (*factory)(*body, name);
+    if (!made.ok()) return made.status();
+    std::unique_ptr<AggDef> agg = std::move(*made);
+    agg->name = name;
+    agg->type = type;
+    if (meta) agg->meta_json = json::to_string(*meta);
+    if (subs) {
+      if (!agg->accepts_subs()) {
+        return Status::Parsing("Aggregator [" + name + "] of type [" + type + "] cannot accept sub-aggregations");
+      }
+      QUARRY_RETURN_IF_ERROR(parse_level(*subs, &agg->subs, depth + 1));
+    }
+    out->push_back(std::move(agg));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const AggDefs>> parse_aggregations(const json::Value& aggs) {
+  auto defs = std::make_shared<AggDefs>();
+  QUARRY_RETURN_IF_ERROR(parse_level(aggs, defs.get(), 0));
+  return std::shared_ptr<const AggDefs>(std::move(defs));
+}
+
+}  // namespace quarry::query::aggs

@@ -1,0 +1,94 @@
+// Doc values: the aggregatable fields of one shard revision as in-memory columns, so that an
+// aggregation is a tight loop over arrays instead of a value-slot read per document.
+//
+// A column is loaded from a field's value slot (one pass over Xapian's value stream, which is
+// sparse and sequential) plus the multi-valued record of index/multi_values.h, and cached on the
+// Shard keyed by the reader's revision: searches of the same committed revision share it; the
+// first search after a commit rebuilds it from the new revision.
+//
+// Numeric, date and boolean fields -> NumericColumn (dates as epoch millis, booleans as 0/1).
+// Keyword and ip fields -> OrdinalColumn (sorted distinct terms + per-document ordinals).
+// Columns are immutable once built; share them across threads freely.
+#pragma once
+
+#include <xapian.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "index/mapping.h"
+#include "index/shard.h"
+#include "index/status.h"
+
+namespace quarry::query::aggs {
+
+struct NumericColumn {
+  std::vector<double> first;  // by docid; NaN = no value
+  std::unordered_map<Xapian::docid, std::vector<double>> multi;  // documents with several values
+
+  bool has(Xapian::docid d) const { return d < first.size() && !std::isnan(first[d]); }
+  // Calls f(value) for every value of d (sorted ascending for multi-valued documents).
+  template <typename F>
+  void for_each(Xapian::docid d, F&& f) const {
+    if (d >= first.size() || std::isnan(first[d])) return;
+    if (!multi.empty()) {
+      auto it = multi.find(d);
+      if (it != multi.end()) {
+        for (double v : it->second) f(v);
+        return;
+      }
+    }
+    f(first[d]);
+  }
+  size_t memory_bytes() const;
+};
+
+struct OrdinalColumn {
+  static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  std::vector<std::string> terms;   // distinct values, byte order
+  std::vector<uint32_t> ords;       // by docid; kNone = no value
+  std::unordered_map<Xapian::docid, std::vector<uint32_t>> multi;  // sorted, distinct
+
+  bool has(Xapian::docid d) const { return d < ords.size() && ords[d] != kNone; }
+  template <typename F>
+  void for_each(Xapian::docid d, F&& f) const {
+    if (d >= ords.size() || ords[d] == kNone) return;
+    if (!multi.empty()) {
+      auto it = multi.find(d);
+      if (it != multi.end()) {
+        for (uint32_t o : it->second) f(o);
+        return;
+      }
+    }
+    f(ords[d]);
+  }
+  size_t memory_bytes() const;
+};
+
+// The columns of one shard revision, built on demand. Not thread-safe: one per shard search
+// (the columns it hands out are shared, immutable and cached on the shard).
+class DocValues {
+ public:
+  DocValues(index::Shard& shard, Xapian::Database& db) : shard_(shard), db_(db) {}
+  // Errors: kInvalidArgument if the field has no doc values (no slot: text, doc_values false).
+  Result<std::shared_ptr<const NumericColumn>> numeric(const index::FieldMapping& f);
+  Result<std::shared_ptr<const OrdinalColumn>> ordinals(const index::FieldMapping& f);
+
+ private:
+  index::Shard& shard_;
+  Xapian::Database& db_;
+};
+
+// Loading, exposed for tests and the benchmark.
+std::shared_ptr<const NumericColumn> load_numeric_column(Xapian::Database& db, const index::FieldMapping& f);
+std::shared_ptr<const OrdinalColumn> load_ordinal_column(Xapian::Database& db, const index::FieldMapping& f);
+
+// The error Elasticsearch gives for aggregating on a field without doc values.
+Status no_doc_values_error(const index::FieldMapping& f);
+
+}  // namespace quarry::query::aggs

@@ -1,0 +1,54 @@
+// ShardContext: what a Collector may use on its shard — the leased reader, the index's mapping,
+// the doc-value columns, and the documents matching a query (filter / filters aggregations).
+// One per shard search; not thread-safe.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "index/mapping.h"
+#include "index/shard.h"
+#include "index/status.h"
+#include "query/aggs/doc_values.h"
+#include "query/query_tree.h"
+
+namespace quarry::query::aggs {
+
+// The documents of one shard matching a query, as a bitmap by docid.
+struct DocSet {
+  std::vector<bool> bits;
+  bool contains(Xapian::docid d) const { return d < bits.size() && bits[d]; }
+};
+
+class ShardContext {
+ public:
+  ShardContext(index::Shard& shard, Xapian::Database& db, std::shared_ptr<const index::Mapping> mapping,
+               std::string index_name)
+      : shard_(shard), db_(db), mapping_(std::move(mapping)), index_name_(std::move(index_name)), doc_values_(shard, db) {}
+
+  index::Shard& shard() { return shard_; }
+  Xapian::Database& db() { return db_; }
+  const index::Mapping& mapping() const { return *mapping_; }
+  const std::shared_ptr<const index::Mapping>& mapping_ptr() const { return mapping_; }
+  const std::string& index_name() const { return index_name_; }
+  DocValues& doc_values() { return doc_values_; }
+  // The field, nullptr if unmapped in this index.
+  const index::FieldMapping* field(std::string_view path) const { return mapping_->find(path); }
+  // Documents of this shard matching `node` (a filter: no scores). Errors: the query's.
+  Result<std::shared_ptr<const DocSet>> matching(const QueryNode& node);
+  // Every live document of this shard (global aggregation).
+  std::shared_ptr<const DocSet> all_documents();
+
+ private:
+  index::Shard& shard_;
+  Xapian::Database& db_;
+  std::shared_ptr<const index::Mapping> mapping_;
+  std::string index_name_;
+  DocValues doc_values_;
+};
+
+}  // namespace quarry::query::aggs

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <numeric>
 #include <set>
 #include <sstream>
 #include <string>
@@ -33,11 +34,12 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-bool contains_any(const std::string& text, std::initializer_list<const char*> words) {
+int count_any(const std::string& text, std::initializer_list<const char*> words) {
+  int n = 0;
   for (const char* w : words) {
-    if (text.find(w) != std::string::npos) return true;
+    for (size_t at = text.find(w); at != std::string::npos; at = text.find(w, at + 1)) ++n;
   }
-  return false;
+  return n;
 }
 
 TEST(CliGenerator, SameSeedSameBytesOtherSeedOtherBytes) {
@@ -104,7 +106,9 @@ TEST(CliGenerator, RealisticDistributions) {
   const std::vector<std::string> lines = lines_of(generate(3, 20000));
   std::map<std::string, int> per_game, per_language;
   int recommended = 0, zero_helpful = 0, max_helpful = 0;
-  int pos = 0, neg = 0, trouble[2] = {0, 0}, praise[2] = {0, 0};  // [0] negative, [1] positive
+  int pos = 0, neg = 0;
+  double trouble[2] = {0, 0}, praise[2] = {0, 0}, words[2] = {0, 0};  // [0] negative, [1] positive
+  std::vector<int64_t> english_words;
   for (const std::string& line : lines) {
     rapidjson::Document d;
     d.Parse(line.c_str());
@@ -118,9 +122,11 @@ TEST(CliGenerator, RealisticDistributions) {
     (positive ? pos : neg)++;
     recommended += positive;
     const std::string text = d["review"].GetString();
-    trouble[positive] += contains_any(text, {"rash", "bug", "Bug", "efund", "server", "Server",
-                                             "price", "money", "expensive"});
-    praise[positive] += contains_any(text, {"story", "gameplay", "graphics", "friends"});
+    // Per word, so that long reviews do not count more than short ones.
+    words[positive] += std::count(text.begin(), text.end(), ' ') + 1;
+    trouble[positive] += count_any(text, {"rash", "bug", "Bug", "efund", "server", "Server", "price", "money", "expensive"});
+    praise[positive] += count_any(text, {"story", "gameplay", "graphics", "friends"});
+    if (positive) english_words.push_back(std::count(text.begin(), text.end(), ' ') + 1);
   }
   // A Zipf-like head: the first game of the catalogue is the most reviewed, by far.
   const std::string top = ReviewGenerator(3, 150).catalog().games()[0].name;
@@ -139,15 +145,20 @@ TEST(CliGenerator, RealisticDistributions) {
   EXPECT_LT(positive_share, 0.9);
   EXPECT_GT(zero_helpful, 20000 / 2);
   EXPECT_GT(max_helpful, 100);
-  // Verdict-specific vocabulary: complaints in negative reviews, praise in positive ones.
-  const double trouble_neg = static_cast<double>(trouble[0]) / neg;
-  const double trouble_pos = static_cast<double>(trouble[1]) / pos;
-  const double praise_neg = static_cast<double>(praise[0]) / neg;
-  const double praise_pos = static_cast<double>(praise[1]) / pos;
-  EXPECT_GT(trouble_neg, 0.4);
-  EXPECT_GT(trouble_neg, 3 * trouble_pos);
-  EXPECT_GT(praise_pos, 0.3);
-  EXPECT_GT(praise_pos, 2 * praise_neg);
+  // Verdict-specific vocabulary, per word: complaints in negative reviews, praise in positive ones.
+  const double trouble_neg = trouble[0] / words[0];
+  const double trouble_pos = trouble[1] / words[1];
+  const double praise_neg = praise[0] / words[0];
+  const double praise_pos = praise[1] / words[1];
+  EXPECT_GT(trouble_neg, 2 * trouble_pos);
+  EXPECT_GT(praise_pos, 1.5 * praise_neg);
+  // Lengths with the long tail of real reviews (real English Steam reviews: median 22 words,
+  // mean 100, 90th percentile 275).
+  std::sort(english_words.begin(), english_words.end());
+  const double mean = std::accumulate(english_words.begin(), english_words.end(), 0.0) / english_words.size();
+  EXPECT_LT(english_words[english_words.size() / 2], 45);
+  EXPECT_GT(mean, 60);
+  EXPECT_GT(english_words[english_words.size() * 9 / 10], 150);
 }
 
 TEST(CliGenerator, CatalogueIsAStablePrefixAcrossSizes) {

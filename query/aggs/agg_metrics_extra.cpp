@@ -90,8 +90,8 @@ class ExtendedStatsPartial : public Partial {
   // Population variance; rounding can push it slightly below zero for constant inputs.
   double variance_population() const {
     if (acc.count == 0) return kNaN;
-    double avg = acc.sum / n();
-    return std::max(0.0, acc.sum_of_squares / n() - avg * avg);
+    // Elasticsearch's formula (and its rounding): (sum of squares - sum^2 / n) / n.
+    return std::max(0.0, (acc.sum_of_squares - acc.sum * acc.sum / n()) / n());
   }
   double variance_sampling() const {
     if (acc.count == 0) return kNaN;
@@ -233,17 +233,15 @@ class CardinalityPartial : public Partial {
 class CardinalityCollector : public Collector {
  public:
   CardinalityCollector(const CardinalityDef* def, FieldValues values)
-      : values_(std::move(values)), partial_(std::make_unique<CardinalityPartial>(def)) {
-    if (values_.ordinals) seen_.assign(values_.ordinals->terms.size(), false);
-  }
+      : values_(std::move(values)), partial_(std::make_unique<CardinalityPartial>(def)) {}
   void collect(Xapian::docid did, double) override {
     bool any = false;
     if (values_.ordinals) {
-      // Ordinals are marked here and hashed once per distinct term in finish().
       values_.ordinals->for_each(did, [&](uint32_t o) {
         any = true;
-        seen_[o] = true;
+        pending_.push_back(o);
       });
+      if (pending_.size() >= kPendingLimit) flush();
     } else if (values_.numeric) {
       values_.numeric->for_each(did, [&](double v) {
         any = true;
@@ -255,21 +253,28 @@ class CardinalityCollector : public Collector {
     else if (values_.missing_term) partial_->hll.add_hash(HyperLogLog::hash_bytes(*values_.missing_term));
   }
   Result<PartialPtr> finish() override {
-    if (values_.ordinals) {
-      // ip terms are stored binary; hash their text so `missing` and other shards agree.
-      bool ip = values_.field && values_.field->type == index::FieldType::kIp;
-      const auto& terms = values_.ordinals->terms;
-      for (size_t o = 0; o < seen_.size(); ++o) {
-        if (!seen_[o]) continue;
-        partial_->hll.add_hash(HyperLogLog::hash_bytes(ip ? index::ip_text(terms[o]) : terms[o]));
-      }
-    }
+    flush();
     return PartialPtr(std::move(partial_));
   }
 
  private:
+  // Ordinals are batched and each distinct one hashed once per batch: hashing a term per
+  // document is the expensive part, and a batch (unlike a bitset over every term of the shard)
+  // keeps the memory of a cardinality under many buckets small.
+  static constexpr size_t kPendingLimit = 4096;
+  void flush() {
+    std::sort(pending_.begin(), pending_.end());
+    pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+    // ip terms are stored binary; hash their text so `missing` and other shards agree.
+    bool ip = values_.field && values_.field->type == index::FieldType::kIp;
+    const auto& terms = values_.ordinals ? values_.ordinals->terms : kNoTerms;
+    for (uint32_t o : pending_) partial_->hll.add_hash(HyperLogLog::hash_bytes(ip ? index::ip_text(terms[o]) : terms[o]));
+    pending_.clear();
+  }
+  static inline const std::vector<std::string> kNoTerms{};
+
   FieldValues values_;
-  std::vector<bool> seen_;
+  std::vector<uint32_t> pending_;
   std::unique_ptr<CardinalityPartial> partial_;
 };
 

@@ -433,14 +433,18 @@ class BucketSortDef : public ParentDef {
     if (!sort.empty()) {
       struct Entry {
         std::vector<double> values;
+        std::vector<std::string> texts;  // "_key" of string-keyed buckets (terms): compared as text
         size_t index;
       };
       std::vector<Entry> entries;
       for (size_t i = 0; i < buckets.size(); ++i) {
-        Entry e{{}, i};
+        Entry e{{}, {}, i};
         bool skip = false;
         for (const auto& k : sort) {
-          auto v = bucket_value(buckets[i], k.path);
+          const Bucket& b = buckets[i];
+          bool text_key = k.path == "_key" && !b.key_json.empty() && b.key_json.front() == '"';
+          e.texts.push_back(text_key ? b.keyed_key() : std::string());
+          auto v = bucket_value(b, k.path);
           if (!v.ok()) return v.status();
           if (!*v) skip = true;
           e.values.push_back(v->value_or(0));
@@ -449,6 +453,7 @@ class BucketSortDef : public ParentDef {
       }
       std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
         for (size_t i = 0; i < sort.size(); ++i) {
+          if (a.texts[i] != b.texts[i]) return sort[i].asc ? a.texts[i] < b.texts[i] : a.texts[i] > b.texts[i];
           if (a.values[i] != b.values[i]) return sort[i].asc ? a.values[i] < b.values[i] : a.values[i] > b.values[i];
         }
         return false;

@@ -295,6 +295,26 @@ TEST_P(MetricsTest, BadParametersAreNamedIn400s) {
   EXPECT_NE(jstr(r, "error.reason").find("bogus"), std::string::npos);
 }
 
+TEST_P(MetricsTest, ResultTypesWithTypedKeysAndParentPipelinePlacement) {
+  auto r = server_->http().post("/m" + std::to_string(GetParam()) + "/_search?typed_keys", R"({"size":0,"aggs":{
+      "e":{"extended_stats":{"field":"num"}},"c":{"cardinality":{"field":"user"}},
+      "p":{"percentiles":{"field":"num"}},"r":{"percentile_ranks":{"field":"num","values":[10]}},
+      "g":{"terms":{"field":"group"},"aggs":{"s":{"sum":{"field":"num"}},"d":{"derivative":{"buckets_path":"s"}}}},
+      "m":{"max_bucket":{"buckets_path":"g>s"}},"a":{"avg_bucket":{"buckets_path":"g>s"}}}})");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  auto j = r.json();
+  for (const char* name : {"extended_stats#e", "cardinality#c", "tdigest_percentiles#p", "tdigest_percentile_ranks#r",
+                           "sterms#g", "bucket_metric_value#m", "simple_value#a"}) {
+    std::string path = "aggregations.";
+    path.append(name);
+    EXPECT_TRUE(jhas(j, path)) << name << " in " << to_json(j);
+  }
+  EXPECT_TRUE(jhas(j, "aggregations.sterms#g.buckets.1.derivative#d.value")) << to_json(j);
+  // A parent pipeline needs an enclosing multi-bucket aggregation.
+  auto bad = search(R"({"aggs":{"d":{"derivative":{"buckets_path":"x"}}}})", 400);
+  EXPECT_EQ(jstr(bad, "error.type"), "action_request_validation_exception") << to_json(bad);
+}
+
 INSTANTIATE_TEST_SUITE_P(Shards, MetricsTest, ::testing::Values(1, 3), [](const auto& info) {
   return std::to_string(info.param) + "shards";
 });

@@ -152,6 +152,20 @@ TEST_F(PipelinesTest, BucketSortSortsPagesAndDropsGaps) {
   EXPECT_FALSE(def("bucket_sort", R"({"size":0})", &st));
 }
 
+TEST_F(PipelinesTest, BucketSortByKeyComparesStringKeysAsText) {
+  auto d = def("bucket_sort", R"({"sort":[{"_key":"desc"}]})");
+  auto buckets = make({1, 2, 3}, {1, 1, 1});
+  const char* keys[] = {"\"apple\"", "\"cherry\"", "\"banana\""};
+  for (size_t i = 0; i < 3; ++i) {
+    buckets[i].key_json = keys[i];
+    buckets[i].number = 0;  // string keys carry no number
+  }
+  ASSERT_TRUE(d->run_parent(buckets, ctx_).ok());
+  EXPECT_EQ(buckets[0].key_json, "\"cherry\"");
+  EXPECT_EQ(buckets[1].key_json, "\"banana\"");
+  EXPECT_EQ(buckets[2].key_json, "\"apple\"");
+}
+
 TEST_F(PipelinesTest, SiblingPipelinesSummariseTheBuckets) {
   NamedPartials siblings;
   siblings.items.emplace_back(&histo_, std::make_unique<FakeBuckets>(&histo_, make({1, 2, 3, 4}, {4, 9, NAN, 9})));

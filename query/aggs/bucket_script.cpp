@@ -22,12 +22,17 @@ class ScriptParser {
     if (pos_ < s_.size() && s_[pos_] == ';') ++pos_;
     skip_space();
     if (pos_ != s_.size()) return unexpected();
+    // Operator chains parse in loops but evaluate recursively: bound the tree.
+    if (out_.nodes_.size() > kMaxNodes) {
+      return Status::Parsing("[" + type_ + "] script is too long (more than " + std::to_string(kMaxNodes) + " terms)");
+    }
     out_.root_ = *root;
     return Status::Ok();
   }
 
  private:
   static constexpr int kMaxDepth = 64;  // refuse absurd nesting instead of overflowing the stack
+  static constexpr size_t kMaxNodes = 1000;
 
   void skip_space() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;

@@ -211,6 +211,11 @@ TEST(BucketScript, ExpressionsAndRefusals) {
   EXPECT_EQ(e->eval({2, 2}), 1);
   EXPECT_EQ(e->eval({3, 2}), 0);
   EXPECT_EQ(e->eval({NAN, 2}), 0);  // comparisons with a gap are false
+  std::string chain = "params.a";
+  for (int i = 0; i < 100000; ++i) chain += " + 1";
+  auto too_long = ScriptExpr::compile(chain, {"a"}, "bucket_script");
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_NE(too_long.status().message().find("too long"), std::string::npos);
   auto r = ScriptExpr::compile("return params.a / 4;", {"a"}, "bucket_script");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->eval({10}), 2.5);

@@ -82,6 +82,14 @@ Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
 Result<std::shared_ptr<const AggDefs>> parse_aggregations(const json::Value& aggs) {
   auto defs = std::make_shared<AggDefs>();
   QUARRY_RETURN_IF_ERROR(parse_level(aggs, defs.get(), 0));
+  // Parent pipelines rewrite the buckets of their enclosing aggregation: at the top level there
+  // is none, and running nothing would drop the request's pipeline silently.
+  for (const auto& d : *defs) {
+    if (d->is_parent_pipeline()) {
+      return Status(Code::kActionValidation, "Validation Failed: 1: " + d->type + " aggregation [" + d->name +
+                                                 "] must be declared inside of another aggregation;");
+    }
+  }
   return std::shared_ptr<const AggDefs>(std::move(defs));
 }
 

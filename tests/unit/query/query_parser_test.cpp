@@ -81,10 +81,22 @@ TEST(SearchRequestTest, BodyFieldsAndUnknownKeys) {
   EXPECT_EQ(sr.track_total_hits, -1);
   EXPECT_EQ(sr.source.includes, std::vector<std::string>{"a.*"});
 
-  ASSERT_TRUE(json::parse(R"({"aggs":{}})", doc).ok());
-  Status st = parse_search_body(doc, &sr);
+  ASSERT_TRUE(json::parse(R"({"aggs":{"g":{"terms":{"field":"game"}}},"post_filter":{"term":{"game":"x"}}})", doc).ok());
+  SearchRequest with_aggs;
+  ASSERT_TRUE(parse_search_body(doc, &with_aggs).ok());
+  ASSERT_TRUE(with_aggs.aggs);
+  EXPECT_EQ(with_aggs.aggs->size(), 1u);
+  EXPECT_TRUE(with_aggs.post_filter);
+
+  ASSERT_TRUE(json::parse(R"({"aggs":{}, "aggregations":{}})", doc).ok());
+  SearchRequest twice;
+  EXPECT_EQ(parse_search_body(doc, &twice).code(), Code::kParsing);
+
+  ASSERT_TRUE(json::parse(R"({"no_such_key":{}})", doc).ok());
+  SearchRequest unknown;
+  Status st = parse_search_body(doc, &unknown);
   EXPECT_EQ(st.code(), Code::kParsing);
-  EXPECT_NE(st.message().find("[aggs]"), std::string::npos);
+  EXPECT_NE(st.message().find("no_such_key"), std::string::npos) << st.message();
 }
 
 TEST(SearchRequestTest, SourceFilteringKeepsOnlyWhatIsAsked) {

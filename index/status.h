@@ -18,7 +18,8 @@ namespace quarry {
 enum class Code {
   kOk = 0,
   kInvalidArgument,      // illegal_argument_exception
-  kParsing,              // parsing_exception / x_content_parse_exception (malformed request)
+  kParsing,              // parsing_exception (malformed request)
+  kXContentParse,        // x_content_parse_exception (a bad or unknown field of a parsed object)
   kActionValidation,     // action_request_validation_exception
   kDocumentParsing,      // document_parsing_exception: a value does not fit its field
   kMapperParsing,        // mapper_parsing_exception: a bad mapping definition
@@ -50,6 +51,7 @@ class Status {
   static Status Ok() { return {}; }
   static Status InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
   static Status Parsing(std::string m) { return {Code::kParsing, std::move(m)}; }
+  static Status XContentParse(std::string m) { return {Code::kXContentParse, std::move(m)}; }
   static Status DocumentParsing(std::string m) { return {Code::kDocumentParsing, std::move(m)}; }
   static Status MapperParsing(std::string m) { return {Code::kMapperParsing, std::move(m)}; }
   static Status IndexNotFound(const std::string& index) {

@@ -17,6 +17,7 @@ EsErrorKind es_error_kind(Code code) {
     case Code::kOk: return {"exception", 200};
     case Code::kInvalidArgument: return {"illegal_argument_exception", 400};
     case Code::kParsing: return {"parsing_exception", 400};
+    case Code::kXContentParse: return {"x_content_parse_exception", 400};
     case Code::kActionValidation: return {"action_request_validation_exception", 400};
     case Code::kDocumentParsing: return {"document_parsing_exception", 400};
     case Code::kMapperParsing: return {"mapper_parsing_exception", 400};

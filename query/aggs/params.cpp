@@ -17,7 +17,7 @@ const json::Value* Params::get(std::string_view key) {
 }
 
 Status Params::error(std::string_view key, std::string_view why) const {
-  return Status::Parsing("[" + type_ + "] failed to parse field [" + std::string(key) + "]" + (why.empty() ? "" : ": ") +
+  return Status::XContentParse("[" + type_ + "] failed to parse field [" + std::string(key) + "]" + (why.empty() ? "" : ": ") +
                          std::string(why));
 }
 
@@ -68,7 +68,7 @@ Result<std::optional<bool>> Params::boolean(std::string_view key) {
 Status Params::finish() const {
   for (auto it = body_.MemberBegin(); it != body_.MemberEnd(); ++it) {
     std::string_view key = json::view(it->name);
-    if (!known_.count(key)) return Status::Parsing("[" + type_ + "] unknown field [" + std::string(key) + "]");
+    if (!known_.count(key)) return Status::XContentParse("[" + type_ + "] unknown field [" + std::string(key) + "]");
   }
   return Status::Ok();
 }

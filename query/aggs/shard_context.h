@@ -36,6 +36,9 @@ class ShardContext {
   const std::shared_ptr<const index::Mapping>& mapping_ptr() const { return mapping_; }
   const std::string& index_name() const { return index_name_; }
   DocValues& doc_values() { return doc_values_; }
+  // The search's query on this shard (top_hits highlights and explains against it); may be null.
+  const Xapian::Query* query() const { return query_; }
+  void set_query(const Xapian::Query* q) { query_ = q; }
   // The field, nullptr if unmapped in this index.
   const index::FieldMapping* field(std::string_view path) const { return mapping_->find(path); }
   // Documents of this shard matching `node` (a filter: no scores). Errors: the query's.
@@ -49,6 +52,7 @@ class ShardContext {
   std::shared_ptr<const index::Mapping> mapping_;
   std::string index_name_;
   DocValues doc_values_;
+  const Xapian::Query* query_ = nullptr;
 };
 
 }  // namespace quarry::query::aggs

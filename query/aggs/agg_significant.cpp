@@ -226,7 +226,8 @@ std::string string_json(const std::string& s) {
 class SignificantCollector : public Collector {
  public:
   SignificantCollector(const SignificantDef* def, ShardContext& ctx, FieldValues values, std::shared_ptr<const DocSet> background)
-      : def_(def), ctx_(ctx), values_(std::move(values)), background_(std::move(background)) {
+      : def_(def), ctx_(ctx), values_(std::move(values)), filter_(def->filter.for_field(values_.field)),
+        background_(std::move(background)) {
     for (const auto& s : def_->subs) has_subs_ |= !s->is_pipeline();
     if (values_.ordinals) ord_counts_.assign(values_.ordinals->terms.size(), 0);
     if (values_.field && values_.field->type == index::FieldType::kText) prefix_ = values_.field->prefix;
@@ -281,6 +282,7 @@ class SignificantCollector : public Collector {
   const SignificantDef* def_;
   ShardContext& ctx_;
   FieldValues values_;
+  TermFilter filter_;  // def_->filter with its value lists resolved for this field
   std::shared_ptr<const DocSet> background_;  // null: every document of the shard
   std::string prefix_;                        // text fields: the term prefix
   bool has_subs_ = false;
@@ -414,9 +416,9 @@ Result<PartialPtr> SignificantCollector::finish() {
     } else {
       b.key_json = string_json(c.b.str);
     }
-    if (!def_->filter.empty()) {
+    if (!filter_.empty()) {
       std::string text = c.b.numeric ? (b.key_as_string.empty() ? b.key_json : b.key_as_string) : c.b.str;
-      if (!def_->filter.accepts(text, c.b.numeric ? std::optional<double>(c.b.num) : std::nullopt)) continue;
+      if (!filter_.accepts(text, c.b.numeric ? std::optional<double>(c.b.num) : std::nullopt)) continue;
     }
     double s = def_->heuristic.score(static_cast<double>(b.doc_count), static_cast<double>(subset_size_),
                                      static_cast<double>(c.b.superset_df), static_cast<double>(superset_size));

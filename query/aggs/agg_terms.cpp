@@ -112,7 +112,7 @@ std::string filter_text(const TermKey& key, const Bucket& b) {
 class TermsCollector : public Collector {
  public:
   TermsCollector(const TermsDef* def, ShardContext& ctx, FieldValues values)
-      : def_(def), ctx_(ctx), values_(std::move(values)) {
+      : def_(def), ctx_(ctx), values_(std::move(values)), filter_(def->filter.for_field(values_.field)) {
     if (values_.ordinals) counts_.assign(values_.ordinals->terms.size(), 0);
     has_subs_ = false;
     for (const auto& s : def_->subs) has_subs_ |= !s->is_pipeline();
@@ -147,11 +147,11 @@ class TermsCollector : public Collector {
     if (!sub_error_.ok()) return sub_error_;
     auto out = std::make_unique<TermsPartial>(def_);
     std::vector<std::pair<TermKey, Bucket>> all;
-    const index::FieldMapping* f = values_.field;
+    const index::FieldMapping* f = values_.field ? values_.field : values_.unmapped_as.get();
     auto add = [&](TermKey key, uint64_t count, std::unique_ptr<SubCollectors>* subs) -> Status {
       Bucket b;
       describe_key(key, f, def_->source.format, &b);
-      if (!def_->filter.empty() && !def_->filter.accepts(filter_text(key, b), key.numeric ? std::optional<double>(key.num) : std::nullopt)) {
+      if (!filter_.empty() && !filter_.accepts(filter_text(key, b), key.numeric ? std::optional<double>(key.num) : std::nullopt)) {
         return Status::Ok();
       }
       b.doc_count = count;
@@ -256,6 +256,7 @@ class TermsCollector : public Collector {
   const TermsDef* def_;
   ShardContext& ctx_;
   FieldValues values_;
+  TermFilter filter_;  // def_->filter with its value lists resolved for this field
   bool has_subs_ = false;
   std::vector<uint64_t> counts_;
   std::vector<std::unique_ptr<SubCollectors>> ord_subs_;
@@ -269,6 +270,12 @@ Result<std::unique_ptr<Collector>> TermsDef::collector(ShardContext& ctx) const 
   QUARRY_RETURN_IF_ERROR(order.validate(subs, name));
   auto values = resolve_values(source, ctx, ValuesKind::kAny, "terms");
   if (!values.ok()) return values.status();
+  if (values->field && filter.has_regex() && values->field->type != index::FieldType::kKeyword) {
+    return Status(Code::kAggregationExecution,
+                  "Aggregation [" + name +
+                      "] cannot support regular expression style include/exclude settings as they can only be applied to "
+                      "string fields. Use an array of values for include/exclude clauses");
+  }
   return std::unique_ptr<Collector>(std::make_unique<TermsCollector>(this, ctx, std::move(*values)));
 }
 

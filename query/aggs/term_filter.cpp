@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "index/dates.h"
 #include "index/field_value.h"
 
 namespace quarry::query::aggs {
@@ -62,34 +63,60 @@ int64_t string_partition(const std::string& term, int64_t num_partitions) {
   return floor_mod(h, num_partitions);
 }
 
-int64_t long_partition(int64_t value, int64_t num_partitions) {
-  // HPPC BitMixer.mix64.
-  auto k = static_cast<uint64_t>(value);
-  k = (k ^ (k >> 32)) * 0x4cd6944c5cc20b6dULL;
-  k = (k ^ (k >> 29)) * 0xfc12c5b19d3259e5ULL;
-  k = k ^ (k >> 32);
-  return floor_mod(static_cast<int64_t>(k), num_partitions);
-}
-
 bool TermFilter::accepts(const std::string& text, std::optional<double> number) const {
   if (include_re && !std::regex_match(text, *include_re)) return false;
-  if (has_include_set && !include_set.count(text)) return false;
+  if (number && numbers_resolved) {
+    if (has_include_set && !include_nums.count(*number)) return false;
+    if (exclude_nums.count(*number)) return false;
+  } else {
+    if (has_include_set && !include_set.count(text)) return false;
+    if (exclude_set.count(text)) return false;
+  }
   if (exclude_re && std::regex_match(text, *exclude_re)) return false;
-  if (exclude_set.count(text)) return false;
   if (num_partitions > 0) {
-    int64_t part;
-    if (number && *number == std::floor(*number) && std::fabs(*number) < 9.2e18) {
-      part = long_partition(static_cast<int64_t>(*number), num_partitions);
-    } else if (number) {
-      int64_t bits;
-      std::memcpy(&bits, &*number, sizeof bits);
-      part = long_partition(bits, num_partitions);
-    } else {
-      part = string_partition(text, num_partitions);
-    }
-    if (part != partition) return false;
+    // Numbers hash by their decimal text too: this is what puts 1234 and 5678 in the partitions
+    // Elasticsearch gives them (checked by its terms.yml conformance test).
+    if (string_partition(text, num_partitions) != partition) return false;
   }
   return true;
+}
+
+namespace {
+
+// One list value as a number of field `f` (dates parsed with the field's format). nullopt: no fit.
+std::optional<double> value_for_field(const std::string& text, const index::FieldMapping& f) {
+  json::Document d;
+  d.SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), d.GetAllocator());
+  if (f.type == index::FieldType::kDate) {
+    auto ms = index::parse_date_value(d, f.effective_date_format());
+    if (ms) return static_cast<double>(*ms);
+    return std::nullopt;
+  }
+  if (f.type == index::FieldType::kBoolean) {
+    if (text == "true" || text == "1") return 1.0;
+    if (text == "false" || text == "0") return 0.0;
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+TermFilter TermFilter::for_field(const index::FieldMapping* f) const {
+  TermFilter out = *this;
+  bool numeric = f && (index::is_numeric(f->type) || f->type == index::FieldType::kDate || f->type == index::FieldType::kBoolean);
+  if (!numeric) return out;
+  out.numbers_resolved = true;
+  for (const auto& t : include_set) {
+    if (auto v = value_for_field(t, *f)) out.include_nums.insert(*v);
+  }
+  for (const auto& t : exclude_set) {
+    if (auto v = value_for_field(t, *f)) out.exclude_nums.insert(*v);
+  }
+  return out;
 }
 
 Status parse_filter_part(const json::Value& v, bool include, const std::string& agg, TermFilter* f) {

@@ -453,7 +453,7 @@ Result<std::unique_ptr<Collector>> SignificantDef::collector(ShardContext& ctx) 
     // Text: termlists. significant_terms needs fielddata enabled, as in Elasticsearch.
     if (!text && !f->fielddata) return no_doc_values_error(*f);
     values.field = f;
-  } else if (f && text) {
+  } else if (f && text && f->type != index::FieldType::kKeyword) {
     return Status::InvalidArgument("Field [" + f->path + "] of type [" + index::field_type_name(f->type) +
                                    "] is not supported for aggregation [significant_text]");
   } else {
@@ -473,6 +473,8 @@ Result<std::unique_ptr<Collector>> SignificantDef::collector(ShardContext& ctx) 
     auto set = ctx.matching(*background_filter);
     if (!set.ok()) return set.status();
     background = std::move(*set);
+  } else if (ctx.background_query()) {
+    background = ctx.matching(*ctx.background_query());
   }
   return std::unique_ptr<Collector>(std::make_unique<SignificantCollector>(this, ctx, std::move(values), std::move(background)));
 }

@@ -84,7 +84,7 @@ class TopHitsPartial : public Partial {
     w.EndObject();
     w.Key("max_score");
     if (has_max_score) {
-      w.Double(static_cast<float>(max_score));
+      w.Double(max_score);
     } else {
       w.Null();
     }
@@ -218,7 +218,7 @@ Result<PartialPtr> TopHitsCollector::finish() {
     }
     w.Key("_score");
     if (scored) {
-      w.Double(static_cast<float>(h.score));
+      w.Double(h.score);
     } else {
       w.Null();
     }

@@ -39,10 +39,14 @@ class ShardContext {
   // The search's query on this shard (top_hits highlights and explains against it); may be null.
   const Xapian::Query* query() const { return query_; }
   void set_query(const Xapian::Query* q) { query_ = q; }
+  // What the search sees as the whole index (filtered aliases); null = every document.
+  const Xapian::Query* background_query() const { return background_query_; }
+  void set_background_query(const Xapian::Query* q) { background_query_ = q; }
   // The field, nullptr if unmapped in this index.
   const index::FieldMapping* field(std::string_view path) const { return mapping_->find(path); }
   // Documents of this shard matching `node` (a filter: no scores). Errors: the query's.
   Result<std::shared_ptr<const DocSet>> matching(const QueryNode& node);
+  std::shared_ptr<const DocSet> matching(const Xapian::Query& query);
   // Every live document of this shard (global aggregation).
   std::shared_ptr<const DocSet> all_documents();
 
@@ -53,6 +57,7 @@ class ShardContext {
   std::string index_name_;
   DocValues doc_values_;
   const Xapian::Query* query_ = nullptr;
+  const Xapian::Query* background_query_ = nullptr;
 };
 
 }  // namespace quarry::query::aggs

@@ -196,6 +196,11 @@ Result<PartialPtr> TopHitsCollector::finish() {
   std::vector<FieldAndFormat> stored_specs;
   for (const auto& s : def_->stored_fields) stored_specs.push_back({s, ""});
   bool source_off = !def_->source.enabled;
+  // Without its own `fields`, top_hits returns those the search asked for (as Elasticsearch does).
+  std::vector<FieldAndFormat> fetch_fields = def_->fields;
+  if (fetch_fields.empty()) {
+    for (const auto& [field, format] : ctx_.request_fields()) fetch_fields.push_back({field, format});
+  }
 
   for (size_t i = 0; i < hits.size(); ++i) {
     const ShardHit& h = hits[i];
@@ -227,8 +232,8 @@ Result<PartialPtr> TopHitsCollector::finish() {
       json::write_raw(w, filter_source(h.source, def_->source));
     }
     std::vector<std::pair<std::string, std::string>> fields;
-    if (!def_->fields.empty()) {
-      auto f = extract_fields(h.source, def_->fields, ctx_.mapping(), false);
+    if (!fetch_fields.empty()) {
+      auto f = extract_fields(h.source, fetch_fields, ctx_.mapping(), false);
       fields.insert(fields.end(), f.begin(), f.end());
     }
     if (!def_->docvalue_fields.empty()) {

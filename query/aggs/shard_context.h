@@ -42,6 +42,13 @@ class ShardContext {
   // What the search sees as the whole index (filtered aliases); null = every document.
   const Xapian::Query* background_query() const { return background_query_; }
   void set_background_query(const Xapian::Query* q) { background_query_ = q; }
+  // The search's `fields` option as (field, format) pairs: top_hits returns them for its hits too.
+  const std::vector<std::pair<std::string, std::string>>& request_fields() const { return request_fields_; }
+  template <typename FieldList>
+  void set_request_fields(const FieldList& fields) {
+    request_fields_.clear();
+    for (const auto& f : fields) request_fields_.emplace_back(f.field, f.format);
+  }
   // The field, nullptr if unmapped in this index.
   const index::FieldMapping* field(std::string_view path) const { return mapping_->find(path); }
   // Documents of this shard matching `node` (a filter: no scores). Errors: the query's.
@@ -58,6 +65,7 @@ class ShardContext {
   DocValues doc_values_;
   const Xapian::Query* query_ = nullptr;
   const Xapian::Query* background_query_ = nullptr;
+  std::vector<std::pair<std::string, std::string>> request_fields_;
 };
 
 }  // namespace quarry::query::aggs

@@ -94,9 +94,25 @@ class TopHitsPartial : public Partial {
     w.EndArray();
     w.EndObject();
   }
+  // buckets_path into top_hits (bucket_selector "top[_source.salary]"): a member of the first
+  // hit ("_score", "_source.<path>"), or "_count" (the total).
   std::optional<double> property(std::string_view name) const override {
-    // buckets_path into top_hits: the "_score" of the first hit is not kept; only the count.
     if (name == "_count") return static_cast<double>(total);
+    if (hits.empty()) return std::nullopt;
+    json::Document d;
+    if (!json::parse(hits.front().json, d).ok() || !d.IsObject()) return std::nullopt;
+    const json::Value* v = &d;
+    std::string_view rest = name;
+    while (!rest.empty()) {
+      auto dot = rest.find('.');
+      std::string key(rest.substr(0, dot));
+      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+      if (!v->IsObject()) return std::nullopt;
+      auto it = v->FindMember(key.c_str());
+      if (it == v->MemberEnd()) return std::nullopt;
+      v = &it->value;
+    }
+    if (v->IsNumber()) return v->GetDouble();
     return std::nullopt;
   }
 

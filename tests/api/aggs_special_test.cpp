@@ -137,6 +137,12 @@ TEST_P(AggsSpecialTest, SignificantTermsEveryHeuristicRanksTheSkewedTagFirst) {
   auto r = search(std::string("{\"size\":0,") + kNegativeApp0 +
                   R"(,"aggs":{"tags":{"significant_terms":{"field":"tag","background_filter":{"term":{"app":"app0"}}}}}})");
   EXPECT_EQ(jint(r, "aggregations.tags.bg_count"), app0) << to_json(r);
+  // Sub-aggregations run per significant term: every "buggy" document is an app0 one.
+  r = search(std::string("{\"size\":0,") + kNegativeApp0 +
+             R"(,"aggs":{"tags":{"significant_terms":{"field":"tag"},"aggs":{"apps":{"terms":{"field":"app"}}}}}})");
+  EXPECT_EQ(jstr(r, "aggregations.tags.buckets.0.apps.buckets.0.key"), "app0") << to_json(r);
+  EXPECT_EQ(jint(r, "aggregations.tags.buckets.0.apps.buckets.0.doc_count"), fg_buggy);
+  EXPECT_FALSE(jhas(r, "aggregations.tags.buckets.0.apps.buckets.1"));
   // A misspelt heuristic is named with a suggestion.
   auto bad = search(R"({"aggs":{"t":{"significant_terms":{"field":"tag","jlp":{}}}}})", 400);
   EXPECT_NE(to_json(bad).find("did you mean [jlh]?"), std::string::npos) << to_json(bad);

@@ -175,7 +175,15 @@ class SignificantPartial : public Partial {
       if (!(s > 0)) continue;
       scored.emplace_back(s, &b);
     }
-    std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    // Score descending; ties: doc_count descending, then key ascending.
+    std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first > b.first;
+      const SigBucket& x = *a.second;
+      const SigBucket& y = *b.second;
+      if (x.bucket.doc_count != y.bucket.doc_count) return x.bucket.doc_count > y.bucket.doc_count;
+      if (x.numeric != y.numeric) return x.numeric;
+      return x.numeric ? x.num < y.num : x.str < y.str;
+    });
     if (scored.size() > static_cast<size_t>(sdef_->size)) scored.resize(static_cast<size_t>(sdef_->size));
     final_.clear();
     for (auto& [s, b] : scored) {

@@ -1,7 +1,6 @@
 #include "query/aggs/term_filter.h"
 
 #include <cmath>
-#include <cstring>
 
 #include "index/dates.h"
 #include "index/field_value.h"

@@ -193,10 +193,23 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
           hits_query = Xapian::Query(Xapian::Query::OP_FILTER, *q, *pf);
           sq.agg_query = &*q;
         }
+        std::optional<Xapian::Query> alias_scope;
         if (request.aggs) {
           sq.aggs = request.aggs.get();
           sq.mapping = target.index->mapping();
           sq.index_name = target.index->name();
+          sq.fields = &request.fields;
+          if (!target.via_aliases.empty()) {
+            // Searched through filtered aliases: the documents the aliases expose are the
+            // background of significant_terms (match_all under the alias filters).
+            auto scope = build_index_query(target, query::QueryNode());
+            if (!scope.ok()) {
+              promises[t].set_value(scope.status());
+              return;
+            }
+            alias_scope = std::move(*scope);
+            sq.background_query = &*alias_scope;
+          }
         }
         sq.top_n = top_n;
         sq.track_total_hits = request.track_total_hits;

@@ -133,8 +133,12 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
     std::unique_ptr<aggs::ShardContext> agg_ctx;
     std::unique_ptr<aggs::SubCollectors> collectors;
     std::unique_ptr<AggSpy> spy;
+    bool agg_own_pass = false;
     if (req.aggs) {
       agg_ctx = std::make_unique<aggs::ShardContext>(shard, db, req.mapping, req.index_name);
+      agg_ctx->set_query(&query);
+      agg_ctx->set_background_query(req.background_query);
+      if (req.fields) agg_ctx->set_request_fields(*req.fields);
       auto made = aggs::SubCollectors::create(*req.aggs, *agg_ctx);
       if (!made.ok()) {
         agg_error = made.status();
@@ -142,7 +146,9 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
       }
       collectors = std::move(*made);
       spy = std::make_unique<AggSpy>(collectors.get());
-      if (!req.agg_query) {
+      // top_hits / sampler need BM25 scores: without them in the hits pass, they get a pass of their own.
+      agg_own_pass = req.agg_query || (!need_scores && aggs::any_needs_scores(*req.aggs));
+      if (!agg_own_pass) {
         enquire.add_matchspy(spy.get());
         check = all;
       }
@@ -205,10 +211,11 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
     }
     if (decider && decider->terminated()) result.terminated_early = true;
     if (collectors) {
-      if (req.agg_query) {
+      if (agg_own_pass) {
         Xapian::Enquire agg_pass(db);
-        agg_pass.set_query(*req.agg_query);
-        agg_pass.set_weighting_scheme(*weight);
+        agg_pass.set_query(req.agg_query ? *req.agg_query : query);
+        std::unique_ptr<Xapian::Weight> agg_weight(weighting(need_scores || aggs::any_needs_scores(*req.aggs)));
+        agg_pass.set_weighting_scheme(*agg_weight);
         agg_pass.add_matchspy(spy.get());
         agg_pass.get_mset(0, 0, all);
       }

@@ -58,6 +58,11 @@ struct ShardQuery {
   // null = the hits query). Referenced, not owned.
   const aggs::AggDefs* aggs = nullptr;
   const Xapian::Query* agg_query = nullptr;
+  // The documents aggregations treat as "the index" (significant_terms' background): null = all;
+  // set when the index is searched through filtered aliases. Referenced, not owned.
+  const Xapian::Query* background_query = nullptr;
+  // The search's `fields` option: top_hits fetches them for its hits too. Referenced, not owned.
+  const std::vector<FieldAndFormat>* fields = nullptr;
   std::shared_ptr<const index::Mapping> mapping;  // required with aggs
   std::string index_name;
 };

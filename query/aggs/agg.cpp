@@ -79,6 +79,13 @@ Result<NamedPartials> SubCollectors::finish() {
   return out;
 }
 
+bool any_needs_scores(const AggDefs& defs) {
+  for (const auto& d : defs) {
+    if (d->needs_scores() || any_needs_scores(d->subs)) return true;
+  }
+  return false;
+}
+
 NamedPartials empty_named(const AggDefs& defs) {
   NamedPartials out;
   for (const auto& d : defs) {

@@ -132,6 +132,9 @@ class AggDef {
   virtual bool is_pipeline() const { return false; }
   // Whether this aggregation accepts sub-aggregations (metrics do not).
   virtual bool accepts_subs() const { return true; }
+  // Whether collect() needs the real query score (top_hits, sampler): the shard then runs the
+  // aggregation pass with BM25 even when the hits are sorted by a field without track_scores.
+  virtual bool needs_scores() const { return false; }
   // Shard side. Errors here (a text field, a bad format for the field's type) fail the search
   // with a 400.
   virtual Result<std::unique_ptr<Collector>> collector(ShardContext& ctx) const = 0;
@@ -150,6 +153,8 @@ class AggDef {
   }
 };
 
+// Whether any definition in the tree (sub-aggregations included) needs_scores().
+bool any_needs_scores(const AggDefs& defs);
 // Creates the empty result of every non-pipeline definition (for shards-less requests).
 NamedPartials empty_named(const AggDefs& defs);
 // Finalizes every result in `named`, then runs the sibling pipelines among `defs` in order,

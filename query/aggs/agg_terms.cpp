@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "index/field_value.h"
@@ -14,6 +13,7 @@
 #include "query/aggs/params.h"
 #include "query/aggs/registry.h"
 #include "query/aggs/shard_context.h"
+#include "query/aggs/term_filter.h"
 
 namespace quarry::query::aggs {
 
@@ -30,65 +30,6 @@ struct TermKey {
   }
   bool operator==(const TermKey& o) const { return numeric == o.numeric && (numeric ? num == o.num : str == o.str); }
 };
-
-// include / exclude: a regular expression, or lists of exact values.
-struct TermFilter {
-  std::optional<std::regex> include_re, exclude_re;
-  std::set<std::string> include_set, exclude_set;
-  bool has_include_set = false;
-  int64_t partition = -1, num_partitions = 0;
-
-  bool accepts(const std::string& text) const {
-    if (include_re && !std::regex_match(text, *include_re)) return false;
-    if (has_include_set && !include_set.count(text)) return false;
-    if (exclude_re && std::regex_match(text, *exclude_re)) return false;
-    if (exclude_set.count(text)) return false;
-    if (num_partitions > 0) {
-      // Elasticsearch hashes with murmur3; any stable hash splits the terms the same way in kind.
-      uint64_t h = 1469598103934665603ull;
-      for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-      if (static_cast<int64_t>(h % static_cast<uint64_t>(num_partitions)) != partition) return false;
-    }
-    return true;
-  }
-  bool empty() const {
-    return !include_re && !exclude_re && !has_include_set && exclude_set.empty() && num_partitions == 0;
-  }
-};
-
-Status parse_filter_part(const json::Value& v, bool include, TermFilter* f) {
-  auto compile = [&](const std::string& pattern) -> Status {
-    try {
-      (include ? f->include_re : f->exclude_re) = std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error&) {
-      return Status::Parsing("invalid regular expression [" + pattern + "]");
-    }
-    return Status::Ok();
-  };
-  if (v.IsString()) return compile(std::string(json::view(v)));
-  if (v.IsArray()) {
-    for (const auto& e : v.GetArray()) {
-      std::string text;
-      if (!index::scalar_text(e, text)) return Status::Parsing("[terms] " + std::string(include ? "include" : "exclude") + " values must be strings or numbers");
-      (include ? f->include_set : f->exclude_set).insert(text);
-    }
-    if (include) f->has_include_set = true;
-    return Status::Ok();
-  }
-  if (include && v.IsObject()) {
-    auto p = v.FindMember("partition");
-    auto n = v.FindMember("num_partitions");
-    if (p == v.MemberEnd() || n == v.MemberEnd() || !p->value.IsInt64() || !n->value.IsInt64() || n->value.GetInt64() <= 0 ||
-        p->value.GetInt64() < 0 || p->value.GetInt64() >= n->value.GetInt64()) {
-      return Status::Parsing("[terms] include partitions need [partition] and [num_partitions] with 0 <= partition < num_partitions");
-    }
-    f->partition = p->value.GetInt64();
-    f->num_partitions = n->value.GetInt64();
-    return Status::Ok();
-  }
-  return Status::Parsing("Unrecognized token for an " + std::string(include ? "include" : "exclude") + " [" +
-                         std::string(json::type_name(v)) + "]");
-}
 
 class TermsDef;
 
@@ -171,7 +112,7 @@ std::string filter_text(const TermKey& key, const Bucket& b) {
 class TermsCollector : public Collector {
  public:
   TermsCollector(const TermsDef* def, ShardContext& ctx, FieldValues values)
-      : def_(def), ctx_(ctx), values_(std::move(values)) {
+      : def_(def), ctx_(ctx), values_(std::move(values)), filter_(def->filter.for_field(values_.field)) {
     if (values_.ordinals) counts_.assign(values_.ordinals->terms.size(), 0);
     has_subs_ = false;
     for (const auto& s : def_->subs) has_subs_ |= !s->is_pipeline();
@@ -206,11 +147,13 @@ class TermsCollector : public Collector {
     if (!sub_error_.ok()) return sub_error_;
     auto out = std::make_unique<TermsPartial>(def_);
     std::vector<std::pair<TermKey, Bucket>> all;
-    const index::FieldMapping* f = values_.field;
+    const index::FieldMapping* f = values_.field ? values_.field : values_.unmapped_as.get();
     auto add = [&](TermKey key, uint64_t count, std::unique_ptr<SubCollectors>* subs) -> Status {
       Bucket b;
       describe_key(key, f, def_->source.format, &b);
-      if (!def_->filter.empty() && !def_->filter.accepts(filter_text(key, b))) return Status::Ok();
+      if (!filter_.empty() && !filter_.accepts(filter_text(key, b), key.numeric ? std::optional<double>(key.num) : std::nullopt)) {
+        return Status::Ok();
+      }
       b.doc_count = count;
       if (subs && *subs) {
         auto named = (*subs)->finish();
@@ -313,6 +256,7 @@ class TermsCollector : public Collector {
   const TermsDef* def_;
   ShardContext& ctx_;
   FieldValues values_;
+  TermFilter filter_;  // def_->filter with its value lists resolved for this field
   bool has_subs_ = false;
   std::vector<uint64_t> counts_;
   std::vector<std::unique_ptr<SubCollectors>> ord_subs_;
@@ -326,6 +270,12 @@ Result<std::unique_ptr<Collector>> TermsDef::collector(ShardContext& ctx) const 
   QUARRY_RETURN_IF_ERROR(order.validate(subs, name));
   auto values = resolve_values(source, ctx, ValuesKind::kAny, "terms");
   if (!values.ok()) return values.status();
+  if (values->field && filter.has_regex() && values->field->type != index::FieldType::kKeyword) {
+    return Status(Code::kAggregationExecution,
+                  "Aggregation [" + name +
+                      "] cannot support regular expression style include/exclude settings as they can only be applied to "
+                      "string fields. Use an array of values for include/exclude clauses");
+  }
   return std::unique_ptr<Collector>(std::make_unique<TermsCollector>(this, ctx, std::move(*values)));
 }
 
@@ -450,8 +400,8 @@ Result<std::unique_ptr<AggDef>> parse_terms(const json::Value& body, const std::
   auto order = BucketOrder::parse(p.get("order"), "terms", OrderKey{"_count", false});
   if (!order.ok()) return order.status();
   def->order = std::move(*order);
-  if (const json::Value* inc = p.get("include")) QUARRY_RETURN_IF_ERROR(parse_filter_part(*inc, true, &def->filter));
-  if (const json::Value* exc = p.get("exclude")) QUARRY_RETURN_IF_ERROR(parse_filter_part(*exc, false, &def->filter));
+  if (const json::Value* inc = p.get("include")) QUARRY_RETURN_IF_ERROR(parse_filter_part(*inc, true, "terms", &def->filter));
+  if (const json::Value* exc = p.get("exclude")) QUARRY_RETURN_IF_ERROR(parse_filter_part(*exc, false, "terms", &def->filter));
   auto hint = p.string("execution_hint");
   if (!hint.ok()) return hint.status();
   auto mode = p.string("collect_mode");

@@ -82,8 +82,9 @@ Status ValuesSourceSpec::parse(Params& p, bool field_required) {
   auto fmt = p.string("format");
   if (!fmt.ok()) return fmt.status();
   if (*fmt) format = **fmt;
-  auto vt = p.string("value_type");  // accepted: the mapping decides the type
+  auto vt = p.string("value_type");  // the mapping decides the type; it only types unmapped fields
   if (!vt.ok()) return vt.status();
+  if (*vt) value_type = **vt;
   if (field_required && field.empty()) {
     return Status::InvalidArgument("Required one of fields [field, script], but none were specified.");
   }
@@ -157,6 +158,23 @@ Result<FieldValues> resolve_values(const ValuesSourceSpec& spec, ShardContext& c
       if (!col.ok()) return col.status();
       out.ordinals = *col;
     }
+  }
+  if (!out.field && !spec.value_type.empty()) {
+    auto t = index::parse_field_type(spec.value_type == "numeric" ? "double" : spec.value_type);
+    if (t && numeric_field(*t)) {
+      auto f = std::make_shared<index::FieldMapping>();
+      f->path = spec.field;
+      f->type = *t;
+      out.unmapped_as = std::move(f);
+    }
+  }
+  if (out.unmapped_as) {
+    // "missing" is read as a value of value_type (a date string becomes epoch millis).
+    out.field = out.unmapped_as.get();
+    Status st = resolve_missing(spec.missing_json, &out);
+    out.field = nullptr;
+    QUARRY_RETURN_IF_ERROR(st);
+    return out;
   }
   QUARRY_RETURN_IF_ERROR(resolve_missing(spec.missing_json, &out));
   return out;

@@ -43,6 +43,7 @@ struct ValuesSourceSpec {
   std::string field;
   std::string missing_json;  // raw JSON of "missing"; "" = none
   std::string format;        // "" = the field's own
+  std::string value_type;    // "" = none; types an unmapped field ("date", "boolean", "long", ...)
   // Reads the members above. Errors: kParsing; scripts are refused ("[script] is not supported").
   Status parse(Params& p, bool field_required = true);
 };
@@ -54,6 +55,8 @@ struct FieldValues {
   std::shared_ptr<const OrdinalColumn> ordinals;         // keyword, ip fields
   std::optional<double> missing_number;                  // "missing" as a number for this field
   std::optional<std::string> missing_term;               // "missing" as a term for this field
+  // Unmapped field with a numeric, date or boolean `value_type`: the type keys are printed as.
+  std::shared_ptr<const index::FieldMapping> unmapped_as;
   bool is_date() const { return field && field->type == index::FieldType::kDate; }
   bool is_bool() const { return field && field->type == index::FieldType::kBoolean; }
 };

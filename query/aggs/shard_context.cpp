@@ -24,10 +24,14 @@ class DocSetSpy : public Xapian::MatchSpy {
 Result<std::shared_ptr<const DocSet>> ShardContext::matching(const QueryNode& node) {
   auto q = to_xapian(node, *mapping_);
   if (!q.ok()) return q.status();
+  return matching(*q);
+}
+
+std::shared_ptr<const DocSet> ShardContext::matching(const Xapian::Query& query) {
   auto set = std::make_shared<DocSet>();
   set->bits.assign(static_cast<size_t>(db_.get_lastdocid()) + 1, false);
   Xapian::Enquire enquire(db_);
-  enquire.set_query(*q);
+  enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   DocSetSpy spy(set.get());
   enquire.add_matchspy(&spy);

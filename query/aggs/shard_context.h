@@ -36,10 +36,24 @@ class ShardContext {
   const std::shared_ptr<const index::Mapping>& mapping_ptr() const { return mapping_; }
   const std::string& index_name() const { return index_name_; }
   DocValues& doc_values() { return doc_values_; }
+  // The search's query on this shard (top_hits highlights and explains against it); may be null.
+  const Xapian::Query* query() const { return query_; }
+  void set_query(const Xapian::Query* q) { query_ = q; }
+  // What the search sees as the whole index (filtered aliases); null = every document.
+  const Xapian::Query* background_query() const { return background_query_; }
+  void set_background_query(const Xapian::Query* q) { background_query_ = q; }
+  // The search's `fields` option as (field, format) pairs: top_hits returns them for its hits too.
+  const std::vector<std::pair<std::string, std::string>>& request_fields() const { return request_fields_; }
+  template <typename FieldList>
+  void set_request_fields(const FieldList& fields) {
+    request_fields_.clear();
+    for (const auto& f : fields) request_fields_.emplace_back(f.field, f.format);
+  }
   // The field, nullptr if unmapped in this index.
   const index::FieldMapping* field(std::string_view path) const { return mapping_->find(path); }
   // Documents of this shard matching `node` (a filter: no scores). Errors: the query's.
   Result<std::shared_ptr<const DocSet>> matching(const QueryNode& node);
+  std::shared_ptr<const DocSet> matching(const Xapian::Query& query);
   // Every live document of this shard (global aggregation).
   std::shared_ptr<const DocSet> all_documents();
 
@@ -49,6 +63,9 @@ class ShardContext {
   std::shared_ptr<const index::Mapping> mapping_;
   std::string index_name_;
   DocValues doc_values_;
+  const Xapian::Query* query_ = nullptr;
+  const Xapian::Query* background_query_ = nullptr;
+  std::vector<std::pair<std::string, std::string>> request_fields_;
 };
 
 }  // namespace quarry::query::aggs

@@ -160,9 +160,9 @@ max_parallel_workers_per_gather = 2
 jit = off
 EOF
   fi
-  pg_as "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$RUN/postgres.log" -w -t 120 \
+  pg_as "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$RUN/pg-socket/postgres.log" -w -t 120 \
     -o "-p $PGPORT -k $RUN/pg-socket -c listen_addresses=127.0.0.1" start >/dev/null ||
-    { tail -20 "$RUN/postgres.log" >&2; die "postgres did not start"; }
+    { tail -20 "$RUN/pg-socket/postgres.log" >&2; die "postgres did not start"; }
   PG_PID=$(head -1 "$PGDATA_DIR/postmaster.pid")
   pg_as psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='bench'" |
     grep -q 1 || pg_as psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "CREATE DATABASE bench" >/dev/null
@@ -230,7 +230,7 @@ EOF
 }
 start_sphinx() {
   write_sphinx_conf
-  searchd --config "$SPHINX_CONF" --nodetach >"$RUN/searchd.stdout" 2>&1 &
+  TZ=UTC searchd --config "$SPHINX_CONF" --nodetach >"$RUN/searchd.stdout" 2>&1 &
   SPHINX_PID=$!
   for _ in $(seq 1 600); do
     "$PY" -c "import pymysql; pymysql.connect(host='127.0.0.1', port=$SPHINX_PORT, user='').close()" 2>/dev/null && break
@@ -317,7 +317,7 @@ bench_load() {
   if [[ ! -f "$WORK_DIR/sphinx-plain.loaded" ]]; then
     t0=$(date +%s)
     write_sphinx_conf
-    indexer --config "$SPHINX_CONF" plain >"$RUN/indexer.log" 2>&1 || { tail -20 "$RUN/indexer.log" >&2; die "indexer failed"; }
+    TZ=UTC indexer --config "$SPHINX_CONF" plain >"$RUN/indexer.log" 2>&1 || { tail -20 "$RUN/indexer.log" >&2; die "indexer failed"; }
     grep -E 'total [0-9]+ docs' "$RUN/indexer.log" | head -1 >&2 || true
     touch "$WORK_DIR/sphinx-plain.loaded"
     log "sphinx-plain: indexed in $(( $(date +%s) - t0 )) s"

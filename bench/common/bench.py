@@ -594,7 +594,7 @@ class Noise:
         busy = sys_busy_s() - self.b0
         own = (children_cpu_s() - self.c0) + (proc_tree_cpu_s(self.pids) - self.s0)
         wall = time.monotonic() - self.t0
-        return max(0.0, (busy - own) / (wall * os.cpu_count()))
+        return min(1.0, max(0.0, (busy - own) / (wall * os.cpu_count())))
 
 
 def _worker(system, a, queries, offset, duration, barrier, out):

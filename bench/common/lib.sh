@@ -39,9 +39,6 @@ bench_init() {  # N
     command -v "$tool" >/dev/null || die "$tool is required (apt-get install -y sphinxsearch postgresql-15 jq curl)"
   done
   "$PY" -c 'import psycopg2, pymysql' 2>/dev/null || die "apt-get install -y python3-psycopg2 python3-pymysql"
-  # One benchmark at a time per data set.
-  exec 9>"$WORK_DIR/.lock"
-  flock -n 9 || die "another benchmark is using $WORK_DIR"
   RUN=$(mktemp -d "${TMPDIR:-/tmp}/quarry-bench.XXXXXX")
   chmod 755 "$RUN"
   trap bench_cleanup EXIT
@@ -260,9 +257,67 @@ bench_cleanup() {
 }
 
 # ---------------------------------------------------------------- the load step
-# Loads every system that has no marker in WORK_DIR yet. Load times are logged, not reported.
+# Loads every system (of LOAD_SYSTEMS, default all) that has no marker in WORK_DIR yet. Each
+# system is loaded under its own lock, so several load runs with different LOAD_SYSTEMS can run
+# at the same time (e.g. Quarry in one, the peers in another). Load times are logged, not reported.
+load_quarry() {
+  rm -rf "$WORK_DIR/quarry"
+  start_quarryd "$WORK_DIR/quarry/data"
+  jq -n --slurpfile m "$MAPPING" \
+    '{settings: {number_of_shards: 2, number_of_replicas: 0, refresh_interval: "1s"}, mappings: $m[0]}' >"$RUN/create.json"
+  curl -sS --fail-with-body -X PUT "$QURL/$INDEX" -H 'Content-Type: application/json' \
+    --data-binary @"$RUN/create.json" >"$RUN/create.out" || { cat "$RUN/create.out" >&2; die "index creation failed"; }
+  "$QUARRY" load "$WORK_DIR/reviews.ndjson" --index "$INDEX" --id-field review_id --batch-size 1000 \
+    --concurrency 4 --max-tries 100 --url "$QURL" --no-progress >"$RUN/load.out" 2>&1 ||
+    { tail -5 "$RUN/load.out" >&2; die "quarry load failed"; }
+  wait_quarry_count "$N"
+  stop_quarryd
+}
+load_raw_xapian() {
+  rm -rf "$WORK_DIR/raw-xapian"
+  "$RAW_INGEST" --input "$WORK_DIR/reviews.ndjson" --mapping "$MAPPING" --db-dir "$WORK_DIR/raw-xapian" \
+    --shards 1 --id-field review_id --commit-interval-ms 999999999 --max-uncommitted 100000 >"$RUN/raw.out" ||
+    die "raw Xapian ingest failed"
+}
+load_sqlite() {
+  rm -f "$WORK_DIR/sqlite.db"
+  "$PY" "$BENCH_PY" load-sqlite --flat "$WORK_DIR/flat.tsv" --db "$WORK_DIR/sqlite.db"
+}
+load_postgres() {
+  start_pg
+  "$PY" "$BENCH_PY" load-pg --pg-port "$PGPORT" --flat "$WORK_DIR/flat.tsv"
+  stop_pg
+}
+load_sphinx_plain() {
+  write_sphinx_conf
+  TZ=UTC indexer --config "$SPHINX_CONF" plain >"$RUN/indexer.log" 2>&1 || { tail -20 "$RUN/indexer.log" >&2; die "indexer failed"; }
+  grep -E 'total [0-9]+ docs' "$RUN/indexer.log" | head -1 >&2 || true
+}
+load_sphinx_rt() {
+  rm -f "$WORK_DIR"/sphinx/rt.* "$WORK_DIR"/sphinx/binlog/*
+  start_sphinx
+  "$PY" "$BENCH_PY" load-sphinx-rt --sphinx-port "$SPHINX_PORT" --flat "$WORK_DIR/flat.tsv"
+  stop_sphinx
+}
+load_one() {  # system
+  local s=$1 fd t0
+  [[ " ${LOAD_SYSTEMS:-$ALL_SYSTEMS} " == *" $s "* ]] || return 0
+  [[ -f "$WORK_DIR/$s.loaded" ]] && return 0
+  exec {fd}>"$WORK_DIR/.$s.lock"
+  if ! flock -n "$fd"; then log "$s: being loaded by another run; skipped here"; exec {fd}>&-; return 0; fi
+  if [[ ! -f "$WORK_DIR/$s.loaded" ]]; then
+    t0=$(date +%s)
+    log "$s: loading"
+    "load_${s//-/_}"
+    touch "$WORK_DIR/$s.loaded"
+    log "$s: loaded in $(( $(date +%s) - t0 )) s"
+  fi
+  exec {fd}>&-
+}
 bench_load() {
-  local t0
+  local fd
+  exec {fd}>"$WORK_DIR/.data.lock"
+  flock -w 7200 "$fd" || die "timed out waiting for another run to write the data"
   if [[ ! -f "$WORK_DIR/reviews.loaded" ]]; then
     log "generating $N reviews (seed $SEED)"
     "$QUARRY" generate "$N" --seed "$SEED" --out "$WORK_DIR/reviews.ndjson"
@@ -273,68 +328,20 @@ bench_load() {
   [[ -f "$WORK_DIR/flat.tsv" ]] || "$PY" "$BENCH_PY" flatten --data "$WORK_DIR/reviews.ndjson" --out "$WORK_DIR/flat.tsv"
   [[ -f "$WORK_DIR/search.tsv" ]] ||
     "$PY" "$BENCH_PY" queries --data "$WORK_DIR/reviews.ndjson" --out-dir "$WORK_DIR" --seed "$SEED" --count "${QUERIES:-400}"
-
-  if [[ ! -f "$WORK_DIR/quarry.loaded" ]]; then
-    t0=$(date +%s)
-    rm -rf "$WORK_DIR/quarry"
-    start_quarryd "$WORK_DIR/quarry/data"
-    jq -n --slurpfile m "$MAPPING" \
-      '{settings: {number_of_shards: 2, number_of_replicas: 0, refresh_interval: "1s"}, mappings: $m[0]}' >"$RUN/create.json"
-    curl -sS --fail-with-body -X PUT "$QURL/$INDEX" -H 'Content-Type: application/json' \
-      --data-binary @"$RUN/create.json" >"$RUN/create.out" || { cat "$RUN/create.out" >&2; die "index creation failed"; }
-    "$QUARRY" load "$WORK_DIR/reviews.ndjson" --index "$INDEX" --id-field review_id --batch-size 1000 \
-      --concurrency 4 --max-tries 100 --url "$QURL" --no-progress >"$RUN/load.out" 2>&1 ||
-      { tail -5 "$RUN/load.out" >&2; die "quarry load failed"; }
-    wait_quarry_count "$N"
-    stop_quarryd
-    touch "$WORK_DIR/quarry.loaded"
-    log "quarry: loaded in $(( $(date +%s) - t0 )) s"
-  fi
-  if [[ ! -f "$WORK_DIR/raw-xapian.loaded" ]]; then
-    t0=$(date +%s)
-    rm -rf "$WORK_DIR/raw-xapian"
-    "$RAW_INGEST" --input "$WORK_DIR/reviews.ndjson" --mapping "$MAPPING" --db-dir "$WORK_DIR/raw-xapian" \
-      --shards 1 --id-field review_id --commit-interval-ms 999999999 --max-uncommitted 100000 >"$RUN/raw.out" ||
-      die "raw Xapian ingest failed"
-    touch "$WORK_DIR/raw-xapian.loaded"
-    log "raw-xapian: loaded in $(( $(date +%s) - t0 )) s"
-  fi
-  if [[ ! -f "$WORK_DIR/sqlite.loaded" ]]; then
-    t0=$(date +%s)
-    rm -f "$WORK_DIR/sqlite.db"
-    "$PY" "$BENCH_PY" load-sqlite --flat "$WORK_DIR/flat.tsv" --db "$WORK_DIR/sqlite.db"
-    touch "$WORK_DIR/sqlite.loaded"
-    log "sqlite: loaded in $(( $(date +%s) - t0 )) s"
-  fi
-  if [[ ! -f "$WORK_DIR/postgres.loaded" ]]; then
-    t0=$(date +%s)
-    start_pg
-    "$PY" "$BENCH_PY" load-pg --pg-port "$PGPORT" --flat "$WORK_DIR/flat.tsv"
-    stop_pg
-    touch "$WORK_DIR/postgres.loaded"
-    log "postgres: loaded in $(( $(date +%s) - t0 )) s"
-  fi
-  if [[ ! -f "$WORK_DIR/sphinx-plain.loaded" ]]; then
-    t0=$(date +%s)
-    write_sphinx_conf
-    TZ=UTC indexer --config "$SPHINX_CONF" plain >"$RUN/indexer.log" 2>&1 || { tail -20 "$RUN/indexer.log" >&2; die "indexer failed"; }
-    grep -E 'total [0-9]+ docs' "$RUN/indexer.log" | head -1 >&2 || true
-    touch "$WORK_DIR/sphinx-plain.loaded"
-    log "sphinx-plain: indexed in $(( $(date +%s) - t0 )) s"
-  fi
-  if [[ ! -f "$WORK_DIR/sphinx-rt.loaded" ]]; then
-    t0=$(date +%s)
-    rm -f "$WORK_DIR"/sphinx/rt.* "$WORK_DIR"/sphinx/binlog/*
-    start_sphinx
-    "$PY" "$BENCH_PY" load-sphinx-rt --sphinx-port "$SPHINX_PORT" --flat "$WORK_DIR/flat.tsv"
-    stop_sphinx
-    touch "$WORK_DIR/sphinx-rt.loaded"
-    log "sphinx-rt: loaded in $(( $(date +%s) - t0 )) s"
-  fi
+  exec {fd}>&-
+  for s in $ALL_SYSTEMS; do load_one "$s"; done
 }
 
 # Starts every server for the query phase (from the loaded data) and sets CONN (bench.py options).
 bench_start_all() {
+  # One query phase at a time per data set (and never during a load of the same system).
+  exec 9>"$WORK_DIR/.query.lock"
+  flock -n 9 || die "another query phase is using $WORK_DIR"
+  for s in $ALL_SYSTEMS; do
+    exec 8>"$WORK_DIR/.$s.lock"
+    flock -n 8 || die "$s is being loaded in $WORK_DIR"
+    exec 8>&-
+  done
   for s in $ALL_SYSTEMS; do [[ -f "$WORK_DIR/$s.loaded" ]] || die "$s is not loaded in $WORK_DIR: run the load step"; done
   start_quarryd "$WORK_DIR/quarry/data"
   wait_quarry_count "$N"

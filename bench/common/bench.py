@@ -247,6 +247,15 @@ class QuarryClient:
         self.buf = b""
 
     def request(self, path, body):
+        try:
+            return self._request(path, body)
+        except Exception:
+            if self.sock is not None:
+                self.sock.close()
+            self.sock = None  # reconnect on the next request
+            raise
+
+    def _request(self, path, body):
         if self.sock is None:
             self._connect()
         data = json.dumps(body).encode()
@@ -672,6 +681,16 @@ def pct(values, p):
 
 
 def cmd_search(a):
+    try:
+        search_system(a)
+    except Exception as e:  # one system failing must not lose the others' figures
+        log(f"{a.system}: error: {e!r}")
+        with open(a.out, "a") as o:
+            o.write(json.dumps({"bench": "search", "system": a.system, "n": a.n, "error": repr(e)[:300]}) + "\n")
+        sys.exit(1)
+
+
+def search_system(a):
     queries = read_queries(a.queries)
     pids = [int(x) for x in a.pids.split(",") if x] if a.pids else []
     res = {"bench": "search", "system": a.system, "n": a.n}
@@ -828,8 +847,14 @@ def cmd_report(a):
         print("| system | median ms (1 client) | p99 ms (1 client) | queries/s, 2 clients | queries/s, 8 clients | others |")
         print("|---|---:|---:|---:|---:|---:|")
         for r in rows:
+            if "error" in r:
+                print(f"| {LABEL[r['system']]} | error | error | error | error | |")
+                continue
             print(f"| {LABEL[r['system']]} | {fmt_ms(r['median_ms'])} | {fmt_ms(r['p99_ms'])} | {r['qps_2']:.0f} | "
                   f"{r['qps_8']:.0f} | {100 * r['others']:.0f}% |")
+        for r in rows:
+            if "error" in r:
+                print(f"\n- error: {LABEL[r['system']]}: {r['error']}")
         print()
         print("Median ms by query kind (1 client):")
         print()
@@ -837,6 +862,8 @@ def cmd_report(a):
         print("| system | " + " | ".join(kinds) + " |")
         print("|---|" + "---:|" * len(kinds))
         for r in rows:
+            if "error" in r:
+                continue
             print(f"| {LABEL[r['system']]} | " + " | ".join(fmt_ms(r['median_ms_by_kind'].get(k, float('nan')))
                                                           for k in kinds) + " |")
     else:

@@ -102,15 +102,15 @@ start_quarryd() {  # data-dir
   log "quarryd $QPID on $QURL (Redis $RPID)"
 }
 quarry_count() { curl -sS "$QURL/$INDEX/_count" 2>/dev/null | jq -r '.count // 0' 2>/dev/null || echo 0; }
-wait_quarry_count() {  # expected count; bounded: 15 minutes
-  local c=0
-  for _ in $(seq 1 4500); do
+wait_quarry_count() {  # expected count; bounded: COUNT_WAIT seconds (default 2 h: a niced load on a busy machine)
+  local c=0 t_end=$(( $(date +%s) + ${COUNT_WAIT:-7200} ))
+  while (( $(date +%s) < t_end )); do
     c=$(quarry_count)
     [[ "$c" -ge "$1" ]] && return 0
     kill -0 "$QPID" 2>/dev/null || { tail -5 "$RUN/quarryd.stderr" >&2; die "quarryd died"; }
-    sleep 0.2
+    sleep 1
   done
-  die "_count is $c after 15 minutes, expected $1"
+  die "_count is $c after ${COUNT_WAIT:-7200} s, expected $1"
 }
 stop_quarryd() {
   if [[ -n "$QPID" ]] && kill -0 "$QPID" 2>/dev/null; then

@@ -18,8 +18,10 @@
 # all   : both (default).
 #
 # Environment: SEED (42), WORK_DIR, SYSTEMS (subset of "quarry raw-xapian sphinx-plain sphinx-rt
-# sqlite postgres"), QUERIES, WARMUP, DURATION, QUIET_WAIT (600 s: the longest wait for a quiet
-# machine before each system), BUILD_DIR, SKIP_BUILD=1, KEEP=1 (keep the run's temp dir).
+# sqlite postgres"), LOAD_SYSTEMS (the same, for the load step), QUERIES, WARMUP, DURATION,
+# QUIET_WAIT (600 s: the longest wait for a quiet machine before each system), WITH_SOURCE=1
+# (Quarry's hits carry _source; by default `"_source": false`: ids and scores, as the peers
+# return), BUILD_DIR, SKIP_BUILD=1, KEEP=1 (keep the run's temp dir).
 # Output: the table on stdout; WORK_DIR/results/search-<time>.{jsonl,md}.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -52,7 +54,8 @@ CHECK=$("$PY" "$BENCH_PY" check --systems "$(echo "${SYSTEMS:-$ALL_SYSTEMS}" | t
   "$PY" "$BENCH_PY" report --results "$OUT" --bench search
   echo
   echo "others: share of the machine used by other processes during the system's measurement (noise)."
-  echo "Quarry: Python raw-socket HTTP/1.1 keep-alive client, one process per client (bench/common/bench.py)."
+  echo "Quarry: Python raw-socket HTTP/1.1 keep-alive client, one process per client (bench/common/bench.py);" \
+    "hits $([[ "${WITH_SOURCE:-0}" == 1 ]] && echo "with _source" || echo "without _source (ids and scores, as the peers return)")."
   echo
   echo "Exact hit counts (sanity check):"
   echo

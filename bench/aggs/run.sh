@@ -6,7 +6,7 @@
 #   bench/aggs/run.sh [N=1000000] [all|load|query]
 #
 # The load step is bench/search's (bench/common/lib.sh): a data set loaded by either is reused.
-# The requests (bench/common/bench.py, `agg` of each client):
+# The requests (bench/common/clients.py, `agg` of each client):
 #   A  reviews per game (app_id), top 10, for a full-text match (5 words drawn with seed $SEED)
 #   B  reviews per year (timestamp_created) over everything
 #   C  average votes_helpful per verdict (recommended), for a full-text match

@@ -54,7 +54,7 @@ CHECK=$("$PY" "$BENCH_PY" check --systems "$(echo "${SYSTEMS:-$ALL_SYSTEMS}" | t
   "$PY" "$BENCH_PY" report --results "$OUT" --bench search
   echo
   echo "others: share of the machine used by other processes during the system's measurement (noise)."
-  echo "Quarry: Python raw-socket HTTP/1.1 keep-alive client, one process per client (bench/common/bench.py);" \
+  echo "Quarry: Python raw-socket HTTP/1.1 keep-alive client, one process per client (bench/common/clients.py);" \
     "hits $([[ "${WITH_SOURCE:-0}" == 1 ]] && echo "with _source" || echo "without _source (ids and scores, as the peers return)")."
   echo
   echo "Exact hit counts (sanity check):"

@@ -25,6 +25,7 @@ struct RangeSpec {
 
 struct Resolved {
   double from = -kInf, to = kInf;
+  double shown_from = -kInf, shown_to = kInf;  // as requested (from/to may be at the field's precision)
   std::string key;
   size_t spec_index = 0;
 };
@@ -114,6 +115,8 @@ Status RangeDef::resolve(const index::FieldMapping* f, RangePartial* out) const 
     };
     QUARRY_RETURN_IF_ERROR(bound(specs[i].from_json, &r.from));
     QUARRY_RETURN_IF_ERROR(bound(specs[i].to_json, &r.to));
+    r.shown_from = r.from;
+    r.shown_to = r.to;
     out->ranges.push_back(std::move(r));
   }
   if (f && f->type == index::FieldType::kFloat) {
@@ -138,19 +141,21 @@ void RangePartial::describe(size_t i, Bucket* b) const {
     return java_double_string(v);
   };
   std::string key = r.key;
-  if (key.empty()) key = (std::isinf(r.from) ? "*" : text(r.from)) + "-" + (std::isinf(r.to) ? "*" : text(r.to));
+  if (key.empty()) {
+    key = (std::isinf(r.from) ? "*" : text(r.shown_from)) + "-" + (std::isinf(r.to) ? "*" : text(r.shown_to));
+  }
   b->keyed_name = key;
   if (!rdef_->keyed) b->key_json = json_string(key);
   b->number = std::isinf(r.from) ? -std::numeric_limits<double>::max() : r.from;
   b->members_before.clear();
   bool strings = date || !number_format.empty();
   if (!std::isinf(r.from)) {
-    b->members_before.emplace_back("from", double_json(r.from));
-    if (strings) b->members_before.emplace_back("from_as_string", json_string(text(r.from)));
+    b->members_before.emplace_back("from", double_json(r.shown_from));
+    if (strings) b->members_before.emplace_back("from_as_string", json_string(text(r.shown_from)));
   }
   if (!std::isinf(r.to)) {
-    b->members_before.emplace_back("to", double_json(r.to));
-    if (strings) b->members_before.emplace_back("to_as_string", json_string(text(r.to)));
+    b->members_before.emplace_back("to", double_json(r.shown_to));
+    if (strings) b->members_before.emplace_back("to_as_string", json_string(text(r.shown_to)));
   }
 }
 

@@ -245,8 +245,10 @@ Status HistogramPartial::finalize(const ReduceContext& ctx) {
       if (!d.date) {
         double first = std::floor((*lo - d.offset) / d.interval), last = std::floor((*hi - d.offset) / d.interval);
         QUARRY_RETURN_IF_ERROR(check_bucket_room(ctx, last - first + 1));
-        for (double i = first; i <= last; ++i) {
-          double key = i * d.interval + d.offset;
+        // Counted steps: at magnitudes where first + 1 == first, a double loop would never end.
+        auto steps = static_cast<int64_t>(last - first) + 1;
+        for (int64_t j = 0; j < steps; ++j) {
+          double key = (first + static_cast<double>(j)) * d.interval + d.offset;
           if (!by_key.count(key)) by_key.emplace(key, make_bucket(key));
         }
       } else {

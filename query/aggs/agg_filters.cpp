@@ -7,6 +7,8 @@
 // Each shard evaluates a query once into a DocSet (ShardContext::matching) and tests membership per
 // collected document.
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include "query/aggs/agg_buckets.h"
 #include "query/aggs/params.h"
@@ -17,6 +19,30 @@ namespace quarry::query::aggs {
 
 namespace {
 
+// A filter's matching documents per shard, computed once per request: a filter under a
+// multi-bucket aggregation is instantiated once per bucket, and each would otherwise run the
+// query again. Keyed by the shard (searched once per request; its reader is leased throughout).
+class DocSetCache {
+ public:
+  Result<std::shared_ptr<const DocSet>> get(ShardContext& ctx, const QueryNode& q) const {
+    const void* key = &ctx.shard();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = sets_.find(key);
+      if (it != sets_.end()) return it->second;
+    }
+    auto set = ctx.matching(q);
+    if (!set.ok()) return set.status();
+    std::lock_guard<std::mutex> lock(mu_);
+    sets_.emplace(key, *set);
+    return *set;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::map<const void*, std::shared_ptr<const DocSet>> sets_;
+};
+
 // ---- filter / missing / global -------------------------------------------------------------
 
 class SingleDef : public AggDef {
@@ -24,6 +50,7 @@ class SingleDef : public AggDef {
   enum class Kind { kFilter, kMissing, kGlobal } kind = Kind::kFilter;
   QueryPtr query;           // filter
   ValuesSourceSpec source;  // missing
+  DocSetCache cache;        // filter
 
   Result<std::unique_ptr<Collector>> collector(ShardContext& ctx) const override;
   PartialPtr empty_partial() const override {
@@ -81,7 +108,7 @@ class SingleCollector : public Collector {
 Result<std::unique_ptr<Collector>> SingleDef::collector(ShardContext& ctx) const {
   auto c = std::make_unique<SingleCollector>(this, ctx);
   if (kind == Kind::kFilter) {
-    auto set = ctx.matching(*query);
+    auto set = cache.get(ctx, *query);
     if (!set.ok()) return set.status();
     c->set = *set;
   } else if (kind == Kind::kMissing) {
@@ -128,6 +155,7 @@ Result<std::unique_ptr<AggDef>> parse_global(const json::Value& body, const std:
 class FiltersDef : public AggDef {
  public:
   std::vector<std::pair<std::string, QueryPtr>> filters;  // named: sorted by name
+  std::vector<std::unique_ptr<DocSetCache>> caches;       // one per filter
   bool named = false;
   bool keyed = true;
   bool other_bucket = false;
@@ -213,8 +241,8 @@ class FiltersCollector : public Collector {
 
 Result<std::unique_ptr<Collector>> FiltersDef::collector(ShardContext& ctx) const {
   std::vector<std::shared_ptr<const DocSet>> sets;
-  for (const auto& [name, q] : filters) {
-    auto set = ctx.matching(*q);
+  for (size_t i = 0; i < filters.size(); ++i) {
+    auto set = caches[i]->get(ctx, *filters[i].second);
     if (!set.ok()) return set.status();
     sets.push_back(*set);
   }
@@ -245,6 +273,7 @@ Result<std::unique_ptr<AggDef>> parse_filters(const json::Value& body, const std
     return Status::Parsing("Unknown key for a " + std::string(json::type_name(*filters)) + " in [filters]: [filters].");
   }
   if (def->filters.empty()) return Status::InvalidArgument("[filters] cannot be empty.");
+  for (size_t i = 0; i < def->filters.size(); ++i) def->caches.push_back(std::make_unique<DocSetCache>());
   auto keyed = p.boolean("keyed");
   if (!keyed.ok()) return keyed.status();
   if (*keyed && def->named) def->keyed = **keyed;

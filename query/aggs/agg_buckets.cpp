@@ -26,6 +26,16 @@ bool has_sub_collectors(const AggDefs& defs) {
   return false;
 }
 
+Status check_no_global(const AggDefs& subs) {
+  for (const auto& d : subs) {
+    if (d->type == "global") {
+      return Status::InvalidArgument("Aggregation [" + d->name + "] of type [global] cannot be a sub-aggregation");
+    }
+    QUARRY_RETURN_IF_ERROR(check_no_global(d->subs));
+  }
+  return Status::Ok();
+}
+
 void BucketSlot::collect(const AggDefs& defs, ShardContext& ctx, Xapian::docid did, double score, Status* error) {
   ++count;
   if (!has_sub_collectors(defs)) return;

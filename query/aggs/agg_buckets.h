@@ -35,6 +35,9 @@ struct BucketSlot {
 };
 
 bool has_sub_collectors(const AggDefs& defs);
+// Elasticsearch's rule that `global` is top-level only, checked over a whole subtree.
+// Errors: kInvalidArgument "Aggregation [x] of type [global] cannot be a sub-aggregation".
+Status check_no_global(const AggDefs& subs);
 
 // A JSON string literal of `s`.
 std::string json_string(std::string_view s);

@@ -106,6 +106,7 @@ class SingleCollector : public Collector {
 };
 
 Result<std::unique_ptr<Collector>> SingleDef::collector(ShardContext& ctx) const {
+  QUARRY_RETURN_IF_ERROR(check_no_global(subs));
   auto c = std::make_unique<SingleCollector>(this, ctx);
   if (kind == Kind::kFilter) {
     auto set = cache.get(ctx, *query);
@@ -240,6 +241,7 @@ class FiltersCollector : public Collector {
 };
 
 Result<std::unique_ptr<Collector>> FiltersDef::collector(ShardContext& ctx) const {
+  QUARRY_RETURN_IF_ERROR(check_no_global(subs));
   std::vector<std::shared_ptr<const DocSet>> sets;
   for (size_t i = 0; i < filters.size(); ++i) {
     auto set = caches[i]->get(ctx, *filters[i].second);

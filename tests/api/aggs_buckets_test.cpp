@@ -270,6 +270,48 @@ TEST_P(AggsBucketsTest, CompositePagesThroughEveryBucketWithAfter) {
   EXPECT_TRUE(std::is_sorted(sequence.begin(), sequence.end()));
 }
 
+TEST_P(AggsBucketsTest, BucketAggregationsNestToAnyDepth) {
+  // histogram(n, 250) > date_histogram(year) > range(price) > filter(cat c0) > missing(n)
+  std::map<std::tuple<int64_t, int64_t, int, bool>, int64_t> truth;  // (n bucket, year, range, c0)
+  for (int i = 0; i < kDocs; ++i) {
+    Doc d = make_doc(i);
+    if (!d.has_n) continue;
+    int64_t y;
+    unsigned m, day;
+    civil(floor_div(d.ts, kDay), y, m, day);
+    int range = d.price < 40 ? 0 : 1;
+    truth[{d.n / 250 * 250, y, range, false}]++;
+    if (d.cat == "c0") truth[{d.n / 250 * 250, y, range, true}]++;
+  }
+  auto r = search(R"({"size":0,"aggs":{"h":{"histogram":{"field":"n","interval":250,"min_doc_count":1},
+      "aggs":{"y":{"date_histogram":{"field":"ts","calendar_interval":"year","format":"yyyy","min_doc_count":1},
+      "aggs":{"p":{"range":{"field":"price","keyed":true,"ranges":[{"key":"cheap","to":40},{"key":"dear","from":40}]},
+      "aggs":{"c0":{"filter":{"term":{"cat":"c0"}},"aggs":{"no_n":{"missing":{"field":"n"}}}}}}}}}}}})");
+  const auto* hs = jpath(r, "aggregations.h.buckets");
+  ASSERT_NE(hs, nullptr) << to_json(r);
+  int64_t checked = 0;
+  for (const auto& h : hs->GetArray()) {
+    auto hk = static_cast<int64_t>(jpath(h, "key")->GetDouble());
+    for (const auto& y : jpath(h, "y.buckets")->GetArray()) {
+      int64_t year = std::stoll(jstr(y, "key_as_string"));
+      const char* names[] = {"cheap", "dear"};
+      for (int range = 0; range < 2; ++range) {
+        const auto* p = jpath(y, std::string("p.buckets.") + names[range]);
+        ASSERT_NE(p, nullptr) << to_json(y);
+        auto key = std::make_tuple(hk, year, range, false);
+        EXPECT_EQ(jint(*p, "doc_count"), truth.count(key) ? truth[key] : 0);
+        auto key0 = std::make_tuple(hk, year, range, true);
+        EXPECT_EQ(jint(*p, "c0.doc_count"), truth.count(key0) ? truth[key0] : 0);
+        EXPECT_EQ(jint(*p, "c0.no_n.doc_count"), 0);
+        checked += jint(*p, "doc_count");
+      }
+    }
+  }
+  int64_t with_n = 0;
+  for (int i = 0; i < kDocs; ++i) with_n += make_doc(i).has_n;
+  EXPECT_EQ(checked, with_n);
+}
+
 TEST_P(AggsBucketsTest, BadIntervalsAndTooManyBucketsAre400) {
   auto r = search(R"({"size":0,"aggs":{"m":{"date_histogram":{"field":"ts","calendar_interval":"2d"}}}})", 400);
   EXPECT_EQ(jstr(r, "error.type"), "illegal_argument_exception") << to_json(r);
@@ -285,6 +327,14 @@ TEST_P(AggsBucketsTest, BadIntervalsAndTooManyBucketsAre400) {
   EXPECT_EQ(jstr(r, "error.type"), "too_many_buckets_exception") << to_json(r);
   // The same with min_doc_count 1 only keeps the non-empty buckets: fine.
   search(R"({"size":0,"aggs":{"m":{"date_histogram":{"field":"ts","fixed_interval":"1m","min_doc_count":1}}}})", 200);
+  // global counts every document of the searched indices: top level only.
+  r = search(R"({"size":0,"aggs":{"f":{"filter":{"term":{"cat":"c0"}},"aggs":{"all":{"global":{}}}}}})", 400);
+  EXPECT_EQ(jstr(r, "error.type"), "illegal_argument_exception") << to_json(r);
+  r = search(R"({"size":0,"query":{"term":{"cat":"c0"}},"aggs":{"all":{"global":{},"aggs":{"c1":{"filter":{"term":{"cat":"c1"}}}}}}})");
+  int64_t c1 = 0;
+  for (int i = 0; i < kDocs; ++i) c1 += make_doc(i).cat == "c1";
+  EXPECT_EQ(jint(r, "aggregations.all.doc_count"), kDocs) << to_json(r);
+  EXPECT_EQ(jint(r, "aggregations.all.c1.doc_count"), c1);
   // Unknown zone.
   r = search(R"({"size":0,"aggs":{"m":{"date_histogram":{"field":"ts","calendar_interval":"day","time_zone":"Mars/Olympus"}}}})", 400);
   EXPECT_EQ(jstr(r, "error.type"), "illegal_argument_exception") << to_json(r);

@@ -36,6 +36,17 @@ Status check_no_global(const AggDefs& subs) {
   return Status::Ok();
 }
 
+Status check_no_composite(const AggDefs& subs, const std::string& parent_type) {
+  for (const auto& d : subs) {
+    if (d->type == "composite") {
+      return Status::InvalidArgument("[composite] aggregation cannot be used with a parent aggregation of type: [" +
+                                     parent_type + "]");
+    }
+    QUARRY_RETURN_IF_ERROR(check_no_composite(d->subs, parent_type));
+  }
+  return Status::Ok();
+}
+
 void BucketSlot::collect(const AggDefs& defs, ShardContext& ctx, Xapian::docid did, double score, Status* error) {
   ++count;
   if (!has_sub_collectors(defs)) return;

@@ -38,6 +38,9 @@ bool has_sub_collectors(const AggDefs& defs);
 // Elasticsearch's rule that `global` is top-level only, checked over a whole subtree.
 // Errors: kInvalidArgument "Aggregation [x] of type [global] cannot be a sub-aggregation".
 Status check_no_global(const AggDefs& subs);
+// Elasticsearch's rule that `composite` has no multi-bucket ancestor: called by multi-bucket
+// aggregations over their subtree. Errors: kInvalidArgument.
+Status check_no_composite(const AggDefs& subs, const std::string& parent_type);
 
 // A JSON string literal of `s`.
 std::string json_string(std::string_view s);

@@ -396,6 +396,7 @@ Result<CKey> resolve_after(const CompositeDef& def, const std::vector<SourceValu
 }
 
 Result<std::unique_ptr<Collector>> CompositeDef::collector(ShardContext& ctx) const {
+  QUARRY_RETURN_IF_ERROR(check_no_composite(subs, type));
   QUARRY_RETURN_IF_ERROR(check_no_global(subs));
   std::vector<SourceValues> values;
   auto out = std::make_unique<CompositePartial>(this);

@@ -241,6 +241,7 @@ class FiltersCollector : public Collector {
 };
 
 Result<std::unique_ptr<Collector>> FiltersDef::collector(ShardContext& ctx) const {
+  QUARRY_RETURN_IF_ERROR(check_no_composite(subs, type));
   QUARRY_RETURN_IF_ERROR(check_no_global(subs));
   std::vector<std::shared_ptr<const DocSet>> sets;
   for (size_t i = 0; i < filters.size(); ++i) {

@@ -162,6 +162,7 @@ class HistogramCollector : public Collector {
 };
 
 Result<std::unique_ptr<Collector>> HistogramDef::collector(ShardContext& ctx) const {
+  QUARRY_RETURN_IF_ERROR(check_no_composite(subs, type));
   QUARRY_RETURN_IF_ERROR(check_no_global(subs));
   QUARRY_RETURN_IF_ERROR(order.validate(subs, name));
   auto values = resolve_values(source, ctx, ValuesKind::kNumeric, type);

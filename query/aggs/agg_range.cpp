@@ -236,6 +236,7 @@ class RangeCollector : public Collector {
 };
 
 Result<std::unique_ptr<Collector>> RangeDef::collector(ShardContext& ctx) const {
+  QUARRY_RETURN_IF_ERROR(check_no_composite(subs, type));
   QUARRY_RETURN_IF_ERROR(check_no_global(subs));
   auto values = resolve_values(source, ctx, ValuesKind::kNumeric, type);
   if (!values.ok()) return values.status();

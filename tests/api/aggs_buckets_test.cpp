@@ -335,6 +335,9 @@ TEST_P(AggsBucketsTest, BadIntervalsAndTooManyBucketsAre400) {
   for (int i = 0; i < kDocs; ++i) c1 += make_doc(i).cat == "c1";
   EXPECT_EQ(jint(r, "aggregations.all.doc_count"), kDocs) << to_json(r);
   EXPECT_EQ(jint(r, "aggregations.all.c1.doc_count"), c1);
+  // composite pages over its own buckets: not under a multi-bucket aggregation.
+  r = search(R"({"size":0,"aggs":{"h":{"histogram":{"field":"n","interval":100},"aggs":{"c":{"composite":{"sources":[{"cat":{"terms":{"field":"cat"}}}]}}}}}})", 400);
+  EXPECT_EQ(jstr(r, "error.type"), "illegal_argument_exception") << to_json(r);
   // Unknown zone.
   r = search(R"({"size":0,"aggs":{"m":{"date_histogram":{"field":"ts","calendar_interval":"day","time_zone":"Mars/Olympus"}}}})", 400);
   EXPECT_EQ(jstr(r, "error.type"), "illegal_argument_exception") << to_json(r);

@@ -140,7 +140,7 @@ void SingleBucketPartial::merge(Partial& other_base) {
 }
 
 Status SingleBucketPartial::finalize(const ReduceContext& ctx) {
-  QUARRY_RETURN_IF_ERROR(ctx.add_buckets(1));
+  // Single-bucket results do not count against search.max_buckets (as in Elasticsearch).
   return finalize_named(subs, def().subs, ctx);
 }
 

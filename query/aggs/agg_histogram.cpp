@@ -174,9 +174,8 @@ Result<std::unique_ptr<Collector>> HistogramDef::collector(ShardContext& ctx) co
   auto out = std::make_unique<HistogramPartial>(this);
   out->style = style_for(*this, values->field);
   const index::DateFormat& fmt = out->style.date_format ? *out->style.date_format : index::DateFormat::default_format();
-  // Bounds in the field's own format when no format was given.
-  const index::DateFormat& bound_fmt = source.format.empty() || !values->field ? (values->field && values->field->type == index::FieldType::kDate ? values->field->effective_date_format() : fmt) : fmt;
-  QUARRY_RETURN_IF_ERROR(resolve_bounds(bound_fmt, out.get()));
+  // Date bounds in `format`, else the field's own format (as the keys print).
+  QUARRY_RETURN_IF_ERROR(resolve_bounds(fmt, out.get()));
   return std::unique_ptr<Collector>(std::make_unique<HistogramCollector>(this, ctx, std::move(*values), std::move(out)));
 }
 
@@ -326,6 +325,10 @@ Result<std::unique_ptr<AggDef>> parse_histogram(const json::Value& body, const s
     // Offsets are taken modulo the interval, as Elasticsearch does.
     def->offset = def->offset - std::floor(def->offset / def->interval) * def->interval;
   } else {
+    if (!def->source.format.empty()) {
+      auto df = compile_date_format(def->source.format);
+      if (!df.ok()) return Status::InvalidArgument(df.status().message());
+    }
     auto cal = p.string("calendar_interval");
     if (!cal.ok()) return cal.status();
     auto fixed = p.string("fixed_interval");

@@ -17,7 +17,7 @@ using QueryPtr = std::shared_ptr<const QueryNode>;
 enum class QueryKind {
   kMatchAll, kMatchNone,
   // Full text (query/q_match.cpp)
-  kMatch, kMatchPhrase, kMatchPhrasePrefix, kMatchBoolPrefix, kMultiMatch,
+  kMatch, kMatchPhrase, kMatchPhrasePrefix, kMatchBoolPrefix, kMultiMatch, kCombinedFields,
   // Term level (query/q_term_level.cpp, query/q_range.cpp)
   kTerm, kTerms, kIds, kExists, kRange, kPrefix, kWildcard, kRegexp, kFuzzy,
   // Compound (query/q_compound.cpp, query/q_function_score.cpp)

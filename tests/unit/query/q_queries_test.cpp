@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "index/json.h"
 #include "index/mapping.h"
 #include "query/q_common.h"
+#include "query/q_sources.h"
 #include "query/query_parser.h"
 #include "query/to_xapian.h"
 
@@ -73,7 +75,8 @@ class QueriesTest : public ::testing::Test {
     if (!q.ok()) return {};
     Xapian::Enquire enquire(db_);
     enquire.set_query(*q);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+    std::unique_ptr<Xapian::Weight> weight(new_inner_weight());
+    enquire.set_weighting_scheme(*weight);
     std::vector<std::pair<std::string, double>> out;
     Xapian::MSet mset;
     try {

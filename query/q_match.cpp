@@ -442,7 +442,23 @@ Result<Xapian::Query> combined_fields_to_xapian(const QueryNode& node, const ind
       return Status::InvalidArgument("[combined_fields] requires field boosts to be >= 1.0");
     }
   }
-  auto fields = resolve_fields(node.fields, mapping, nullptr);
+  // Fields a wildcard pattern reaches are kept only when they are text; a field named outright
+  // must be text.
+  std::vector<std::pair<const FieldMapping*, float>> fields;
+  for (const auto& p : node.fields) {
+    bool wildcard = false;
+    for (auto& [f, b] : resolve_fields({p}, mapping, &wildcard)) {
+      if (wildcard && f->type != FieldType::kText) continue;
+      bool dup = false;
+      for (auto& e : fields) {
+        if (e.first == f) {
+          e.second = std::max(e.second, b);
+          dup = true;
+        }
+      }
+      if (!dup) fields.emplace_back(f, b);
+    }
+  }
   std::string analyzer;
   for (auto& [f, b] : fields) {
     if (f->type != FieldType::kText) {

@@ -419,3 +419,20 @@ TEST_F(QueriesTest, SimpleQueryStringSyntax) {
 
 }  // namespace
 }  // namespace quarry::query
+
+namespace quarry::query {
+namespace {
+
+// Long terms lists take another path (a union of postings read at match time, not an OP_OR):
+// same hits, same constant score.
+TEST_F(QueriesTest, TermsWithThousandsOfValues) {
+  std::string values = R"("Portal","Fox")";
+  for (int i = 0; i < 3000; ++i) values += ",\"absent" + std::to_string(i) + "\"";
+  auto s = scores(R"({"terms":{"game":[)" + values + R"(],"boost":2}})");
+  EXPECT_EQ(s.size(), 3u);
+  for (const auto& id : {"1", "2", "4"}) EXPECT_NEAR(s[id], 2.0, 1e-9) << id;
+  EXPECT_EQ(run(R"({"bool":{"must_not":{"terms":{"game":[)" + values + R"(]}}}})"), (Ids{"3"}));
+}
+
+}  // namespace
+}  // namespace quarry::query

@@ -1,5 +1,6 @@
 #include "query/explain.h"
 
+#include <charconv>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -26,8 +27,14 @@ Expl leaf(double value, std::string description) { return Expl{value, std::move(
 void render(const Expl& e, json::Writer& w) {
   w.StartObject();
   w.Key("value");
-  // Elasticsearch's scores are floats; print them as such.
-  w.Double(static_cast<float>(e.value));
+  // Elasticsearch's scores are floats, printed in their shortest form (1.6943598, 2.2, 1.0).
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf) - 2, static_cast<float>(e.value));
+  std::string_view text(buf, ec == std::errc() ? static_cast<size_t>(end - buf) : 0);
+  std::string num(text.empty() ? "0" : text);
+  if (num.find_first_of(".en") == std::string::npos) num += ".0";
+  if (!std::isfinite(e.value)) num = "0.0";
+  w.RawValue(num.c_str(), num.size(), rapidjson::kNumberType);
   w.Key("description");
   w.String(e.description.c_str(), static_cast<rapidjson::SizeType>(e.description.size()));
   w.Key("details");

@@ -304,6 +304,26 @@ Result<QueryPtr> parse_terms(const json::Value& body) {
     } else if (key == "_name") {
     } else {
       if (!node->field.empty()) return Status::Parsing("[terms] query does not support multiple fields");
+      if (it->value.IsObject()) {
+        node->field = key;
+        TermsLookup lookup;
+        for (auto l = it->value.MemberBegin(); l != it->value.MemberEnd(); ++l) {
+          std::string k(json::view(l->name));
+          auto v = scalar_text(l->value, "terms");
+          if (!v.ok()) return v.status();
+          if (k == "index") lookup.index = *v;
+          else if (k == "id") lookup.id = *v;
+          else if (k == "path") lookup.path = *v;
+          else if (k == "routing") lookup.routing = *v;
+          else return Status::Parsing("[terms] query does not support [" + k + "] within lookup element");
+        }
+        for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"index", &lookup.index},
+                                          {"id", &lookup.id}, {"path", &lookup.path}}) {
+          if (value->empty()) return Status::Parsing(std::string("[terms] query lookup element requires specifying the ") + name + ".");
+        }
+        node->terms_lookup = std::move(lookup);
+        continue;
+      }
       if (!it->value.IsArray()) return Status::Parsing("[terms] query does not support [" + key + "]");
       node->field = key;
       for (const auto& v : it->value.GetArray()) {
@@ -492,6 +512,8 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
       return boosted(Xapian::Query(*t), node.boost);
     }
     case QueryKind::kTerms: {
+      // Lookups are resolved by the caller before the query is built (cluster/terms_lookup.h).
+      if (node.terms_lookup) return Status::InvalidArgument("[terms] lookup is not supported by this API");
       std::vector<Xapian::Query> terms;
       for (const auto& v : node.values) {
         if (node.field == "_id") {

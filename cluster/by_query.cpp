@@ -6,6 +6,7 @@
 
 #include "index/document_mapper.h"
 #include "ingest/ingest_service.h"
+#include "query/q_sources.h"
 #include "query/shard_search.h"
 
 namespace quarry::cluster {
@@ -68,7 +69,7 @@ Result<Snapshot> snapshot_search(const std::vector<index::ResolvedIndex>& indice
         Xapian::Enquire enquire(db);
         enquire.set_query(*q);
         std::unique_ptr<Xapian::Weight> weight;
-        if (need_scores) weight = std::make_unique<Xapian::BM25Weight>(1.2, 0, 1, 0.75, 0.5);
+        if (need_scores) weight.reset(query::new_inner_weight());
         else weight = std::make_unique<Xapian::BoolWeight>();
         enquire.set_weighting_scheme(*weight);
         enquire.set_docid_order(Xapian::Enquire::ASCENDING);

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cluster/search_coordinator.h"
+#include "cluster/terms_lookup.h"
 #include "index/date_math_name.h"
 #include "query/query_parser.h"
 #include "query/to_xapian.h"
@@ -243,7 +244,16 @@ Result<GetResult> Node::get(const std::string& index_or_alias, const std::string
 
 Result<SearchResult> Node::search(const std::vector<index::ResolvedIndex>& indices,
                                   const query::SearchRequest& request) {
-  return SearchCoordinator(*search_pool_).search(indices, request);
+  // Terms lookups fetch their values once here, not on every shard.
+  auto q = resolve_terms_lookups(*this, request.query);
+  if (!q.ok()) return q.status();
+  auto pf = resolve_terms_lookups(*this, request.post_filter);
+  if (!pf.ok()) return pf.status();
+  if (*q == request.query && *pf == request.post_filter) return SearchCoordinator(*search_pool_).search(indices, request);
+  query::SearchRequest resolved = request;
+  resolved.query = *q;
+  resolved.post_filter = *pf;
+  return SearchCoordinator(*search_pool_).search(indices, resolved);
 }
 
 }  // namespace quarry::cluster

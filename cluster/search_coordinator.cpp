@@ -10,15 +10,29 @@
 #include <set>
 
 #include "ingest/ingest_service.h"
+#include "query/query_limits.h"
 #include "query/query_parser.h"
 #include "query/shard_search.h"
 #include "query/to_xapian.h"
 
 namespace quarry::cluster {
 
+// index.max_terms_count (a number: index/index_metadata.cpp validates it when it is set).
+int64_t max_terms_count(const index::IndexService& index) {
+  const auto& flat = index.metadata().settings.flat;
+  auto it = flat.find("index.max_terms_count");
+  if (it == flat.end()) return query::kDefaultMaxTermsCount;
+  try {
+    return std::stoll(it->second);
+  } catch (const std::exception&) {
+    return query::kDefaultMaxTermsCount;
+  }
+}
+
 // The Xapian query of a search on one index: the request's query, restricted by the filters of
 // the aliases the index was reached through (unless one of them has no filter).
 Result<Xapian::Query> build_index_query(const index::ResolvedIndex& target, const query::QueryNode& node) {
+  QUARRY_RETURN_IF_ERROR(query::check_max_terms_count(node, max_terms_count(*target.index)));
   auto mapping = target.index->mapping();
   auto q = query::to_xapian(node, *mapping);
   if (!q.ok()) return q.status();
@@ -272,13 +286,8 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     auto& shard = indices[tasks[t].index_pos].index->shard(tasks[t].shard);
     QUARRY_RETURN_IF_ERROR(query::fetch_hits(shard, hits));
     if (request.explain) {
-      std::map<std::string, std::string> field_of_prefix;
-      for (const auto& [path, f] : indices[tasks[t].index_pos].index->mapping()->fields()) {
-        if (!f.prefix.empty()) field_of_prefix[f.prefix] = path;
-      }
-      auto q = build_index_query(indices[tasks[t].index_pos], *request.query);
-      if (!q.ok()) return q.status();
-      QUARRY_RETURN_IF_ERROR(query::explain_hits(shard, *q, field_of_prefix, hits));
+      auto mapping = indices[tasks[t].index_pos].index->mapping();
+      QUARRY_RETURN_IF_ERROR(query::explain_hits(shard, *request.query, *mapping, hits));
     }
   }
   // Highlighters, one per index that has a hit on the page.

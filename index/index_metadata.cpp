@@ -137,6 +137,10 @@ Status parse_index_settings(const json::Value& settings, IndexSettings* out, boo
       auto v = parse_int_setting(key, value, 1);
       if (!v.ok()) return v.status();
       next.max_result_window = *v;
+    } else if (key == "index.max_terms_count") {
+      // Read by every search (query/query_limits.h): only a valid number is kept.
+      auto v = parse_int_setting(key, value, 1);
+      if (!v.ok()) return v.status();
     } else if (key == "index.soft_deletes.enabled" && value == "false") {
       return Status::InvalidArgument(
           "Creating indices with soft-deletes disabled is no longer supported. Please do not specify a value "

@@ -34,6 +34,7 @@ Result<std::string> fuzziness_param(const json::Value& v, const std::string& que
 
 Result<QueryPtr> parse_match_family(const std::string& type, const json::Value& body);
 Result<QueryPtr> parse_multi_match(const json::Value& body);
+Result<QueryPtr> parse_combined_fields(const json::Value& body);
 Result<QueryPtr> parse_term(const json::Value& body);
 Result<QueryPtr> parse_terms(const json::Value& body);
 Result<QueryPtr> parse_ids(const json::Value& body);
@@ -79,6 +80,7 @@ Xapian::Query fuzzy_term_query(const index::FieldMapping& field, const std::stri
 
 Result<Xapian::Query> match_to_xapian(const QueryNode& node, const index::Mapping& mapping);
 Result<Xapian::Query> multi_match_to_xapian(const QueryNode& node, const index::Mapping& mapping);
+Result<Xapian::Query> combined_fields_to_xapian(const QueryNode& node, const index::Mapping& mapping);
 Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::Mapping& mapping);
 Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mapping& mapping);
 Result<Xapian::Query> compound_to_xapian(const QueryNode& node, const index::Mapping& mapping);

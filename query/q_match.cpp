@@ -1,11 +1,21 @@
-// Full-text queries: match, match_phrase, match_phrase_prefix, match_bool_prefix, multi_match.
+// Full-text queries: match, match_phrase, match_phrase_prefix, match_bool_prefix, multi_match,
+// combined_fields.
 // The text is analysed with the field's search analyzer (or `analyzer`); positions in Xapian are
 // Elasticsearch positions + 1 (docs/storage-format.md).
+//
+// combined_fields scores each token as one term of a field made of all the listed fields: a
+// Xapian OP_SYNONYM over the token's term in each field, whose frequency is the sum of the
+// fields' frequencies and whose document frequency is the union's (Lucene's CombinedFieldQuery
+// also blends the fields' lengths, which a Xapian 1.4 weight cannot see: dl is the document's,
+// as everywhere, query/q_bm25.h). A field boost b >= 1 weighs that field's occurrences b times,
+// as in Elasticsearch; Xapian counts whole occurrences, so b is rounded to the nearest integer.
 //
 // Phrase slop: slop 0 and 1 are an ordered OP_PHRASE with window = terms + slop; slop >= 2 is an
 // unordered OP_NEAR with the same window (Lucene's sloppy phrase lets two terms swap at slop 2).
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "index/field_value.h"
@@ -392,6 +402,91 @@ Result<Xapian::Query> multi_match_to_xapian(const QueryNode& node, const index::
   Xapian::Query q = sum ? Xapian::Query(Xapian::Query::OP_OR, per_field.begin(), per_field.end())
                         : dis_max(per_field, tie);
   return boosted(q, node.boost);
+}
+
+Result<QueryPtr> parse_combined_fields(const json::Value& body) {
+  auto node = std::make_shared<QueryNode>();
+  node->kind = QueryKind::kCombinedFields;
+  if (!body.IsObject()) return Status::Parsing("[combined_fields] query malformed");
+  static const std::vector<std::string> allowed = {"operator", "minimum_should_match", "zero_terms_query",
+                                                   "auto_generate_synonyms_phrase_query", "boost", "_name"};
+  bool has_query = false;
+  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
+    std::string key(json::view(it->name));
+    if (key == "query") {
+      auto t = scalar_text(it->value, "combined_fields");
+      if (!t.ok()) return t.status();
+      node->text = *t;
+      has_query = true;
+    } else if (key == "fields") {
+      if (!it->value.IsArray()) return Status::Parsing("[combined_fields] query: [fields] must be an array");
+      for (const auto& f : it->value.GetArray()) {
+        if (!f.IsString()) return Status::Parsing("[combined_fields] query: [fields] must hold strings");
+        node->fields.emplace_back(json::view(f));
+      }
+    } else {
+      auto known = common_option(*node, "combined_fields", key, it->value, allowed);
+      if (!known.ok()) return known.status();
+      if (!*known) return unknown_param("combined_fields", key);
+    }
+  }
+  if (!has_query) return Status::Parsing("[combined_fields] requires 'query' field");
+  return QueryPtr(node);
+}
+
+Result<Xapian::Query> combined_fields_to_xapian(const QueryNode& node, const index::Mapping& mapping) {
+  if (node.fields.empty()) return Status::InvalidArgument("In [combined_fields] query, at least one field must be provided");
+  for (const auto& p : node.fields) {
+    auto caret = p.rfind('^');
+    if (caret != std::string::npos && std::strtof(p.c_str() + caret + 1, nullptr) < 1.0f) {
+      return Status::InvalidArgument("[combined_fields] requires field boosts to be >= 1.0");
+    }
+  }
+  // Fields a wildcard pattern reaches are kept only when they are text; a field named outright
+  // must be text.
+  std::vector<std::pair<const FieldMapping*, float>> fields;
+  for (const auto& p : node.fields) {
+    bool wildcard = false;
+    for (auto& [f, b] : resolve_fields({p}, mapping, &wildcard)) {
+      if (wildcard && f->type != FieldType::kText) continue;
+      bool dup = false;
+      for (auto& e : fields) {
+        if (e.first == f) {
+          e.second = std::max(e.second, b);
+          dup = true;
+        }
+      }
+      if (!dup) fields.emplace_back(f, b);
+    }
+  }
+  std::string analyzer;
+  for (auto& [f, b] : fields) {
+    if (f->type != FieldType::kText) {
+      return Status::InvalidArgument("Field [" + f->path + "] of type [" + index::field_type_name(f->type) +
+                                     "] does not support [combined_fields] queries");
+    }
+    std::string a(f->query_analyzer());
+    if (!analyzer.empty() && a != analyzer) {
+      return Status::InvalidArgument("All fields in [combined_fields] query must have the same search analyzer");
+    }
+    analyzer = a;
+  }
+  if (fields.empty()) return Xapian::Query::MatchNothing;
+  auto tokens = mapping.analyzers().analyze(analyzer, node.text);
+  std::vector<Xapian::Query> clauses;
+  for (const auto& t : tokens) {
+    std::vector<Xapian::Query> alts;
+    for (auto& [f, b] : fields) {
+      // A boost repeats the field's term: OP_SYNONYM adds the frequencies of its subqueries.
+      int times = std::max(1, static_cast<int>(std::lround(b)));
+      for (int i = 0; i < times; ++i) alts.emplace_back(f->prefix + t.term);
+    }
+    clauses.emplace_back(Xapian::Query::OP_SYNONYM, alts.begin(), alts.end());
+  }
+  if (clauses.empty()) return node.zero_terms_all ? boosted(match_all(), node.boost) : Xapian::Query::MatchNothing;
+  auto q = combine_optional(node, clauses);
+  if (!q.ok()) return q;
+  return boosted(*q, node.boost);
 }
 
 }  // namespace quarry::query

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "query/q_bm25.h"
+
 namespace quarry::query {
 
 namespace {
@@ -49,7 +51,7 @@ class MaterializedSource : public Xapian::PostingSource {
 
 }  // namespace
 
-Xapian::Weight* new_inner_weight() { return new Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5); }
+Xapian::Weight* new_inner_weight() { return new EsBm25Weight(); }
 
 Xapian::Query constant_weight(const Xapian::Query& q, double weight) {
   Xapian::Query zero(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);

@@ -27,7 +27,7 @@ using ScoredDocs = std::vector<std::pair<Xapian::docid, double>>;
 using DocsProducer = std::function<ScoredDocs(const Xapian::Database&)>;
 
 // The weighting scheme used when a sub-query's scores are computed at match time. Must agree with
-// the scheme query/shard_search.cpp sets on its Enquire (today Xapian's BM25 with k1=1.2, b=0.75).
+// the scheme query/shard_search.cpp sets on its Enquire: Elasticsearch's BM25 (query/q_bm25.h).
 Xapian::Weight* new_inner_weight();
 
 Xapian::Query constant_weight(const Xapian::Query& q, double weight);

@@ -138,6 +138,7 @@ Result<QueryPtr> parse_query(const json::Value& query) {
       {"match_phrase_prefix", family("match_phrase_prefix")},
       {"match_bool_prefix", family("match_bool_prefix")},
       {"multi_match", parse_multi_match},
+      {"combined_fields", parse_combined_fields},
       {"query_string", parse_query_string},
       {"simple_query_string", parse_simple_query_string},
       {"term", parse_term},

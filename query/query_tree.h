@@ -17,7 +17,7 @@ using QueryPtr = std::shared_ptr<const QueryNode>;
 enum class QueryKind {
   kMatchAll, kMatchNone,
   // Full text (query/q_match.cpp)
-  kMatch, kMatchPhrase, kMatchPhrasePrefix, kMatchBoolPrefix, kMultiMatch,
+  kMatch, kMatchPhrase, kMatchPhrasePrefix, kMatchBoolPrefix, kMultiMatch, kCombinedFields,
   // Term level (query/q_term_level.cpp, query/q_range.cpp)
   kTerm, kTerms, kIds, kExists, kRange, kPrefix, kWildcard, kRegexp, kFuzzy,
   // Compound (query/q_compound.cpp, query/q_function_score.cpp)
@@ -38,6 +38,12 @@ struct ScoreFunction {
   std::optional<double> missing;
 };
 
+// A terms query whose values are another document's field ({"index", "id", "path", "routing"}).
+// Resolved before the query runs (cluster/terms_lookup.h): `values` then holds them.
+struct TermsLookup {
+  std::string index, id, path, routing;
+};
+
 struct QueryNode {
   QueryKind kind = QueryKind::kMatchAll;
   float boost = 1.0f;
@@ -51,6 +57,7 @@ struct QueryNode {
   std::string text;
   bool operator_and = false;              // kMatch, kMatchBoolPrefix, kMultiMatch
   std::vector<std::string> values;        // kTerms, kIds
+  std::optional<TermsLookup> terms_lookup; // kTerms: values still to fetch
   // kBool (and the optional clauses of kMatch / kMultiMatch / kMatchBoolPrefix)
   std::vector<QueryPtr> must, should, must_not, filter;
   std::optional<std::string> minimum_should_match;

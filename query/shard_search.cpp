@@ -7,6 +7,8 @@
 #include "index/document_mapper.h"
 #include "index/stored_document.h"
 #include "query/aggs/shard_context.h"
+#include "query/explain.h"
+#include "query/q_sources.h"
 
 namespace quarry::query {
 
@@ -50,9 +52,9 @@ class AggSpy : public Xapian::MatchSpy {
 };
 
 Xapian::Weight* weighting(bool need_scores) {
-  // Elasticsearch's BM25 defaults: k1 = 1.2, b = 0.75.
   if (!need_scores) return new Xapian::BoolWeight();
-  return new Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5);
+  // The same scheme as match-time sub-searches (q_sources.h), so nested scores agree.
+  return new_inner_weight();
 }
 
 }  // namespace
@@ -259,60 +261,22 @@ Status fetch_hits(index::Shard& shard, std::vector<ShardHit*>& hits) {
   return decode;
 }
 
-Status explain_hits(index::Shard& shard, const Xapian::Query& query,
-                    const std::map<std::string, std::string>& field_of_prefix, std::vector<ShardHit*>& hits) {
-  std::vector<std::string> terms(query.get_terms_begin(), query.get_terms_end());
-  return shard.with_reader([&](Xapian::Database& db) {
-    Xapian::Enquire enquire(db);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+Status explain_hits(index::Shard& shard, const QueryNode& node, const index::Mapping& mapping,
+                    std::vector<ShardHit*>& hits) {
+  Status failed;
+  Status st = shard.with_reader([&](Xapian::Database& db) {
+    failed = Status::Ok();
     for (ShardHit* h : hits) {
-      Xapian::Document doc = db.get_document(h->docid);
-      rapidjson::StringBuffer buf;
-      json::Writer w(buf);
-      w.StartObject();
-      w.Key("value"); w.Double(static_cast<float>(h->score));
-      w.Key("description"); w.String("sum of:");
-      w.Key("details");
-      w.StartArray();
-      for (const auto& term : terms) {
-        auto t = doc.termlist_begin();
-        t.skip_to(term);
-        if (t == doc.termlist_end() || *t != term) continue;
-        // This term's contribution: the same weighting, the query reduced to the term, on this document.
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term), Xapian::Query(index::kIdPrefix + h->id)));
-        Xapian::MSet m = enquire.get_mset(0, 1);
-        if (m.empty()) continue;
-        std::string field = term, text = term;
-        auto colon = term.find(':');
-        if (colon != std::string::npos) {
-          auto f = field_of_prefix.find(term.substr(0, colon + 1));
-          if (f != field_of_prefix.end()) {
-            field = f->second;
-            text = term.substr(colon + 1);
-          }
-        }
-        std::string desc = "weight(" + field + ":" + text + " in " + std::to_string(h->docid) + ") [BM25], result of:";
-        w.StartObject();
-        w.Key("value"); w.Double(static_cast<float>(m.begin().get_weight()));
-        w.Key("description"); w.String(desc.c_str(), static_cast<rapidjson::SizeType>(desc.size()));
-        w.Key("details");
-        w.StartArray();
-        std::string freq = "termFreq=" + std::to_string(t.get_wdf()) + ", docFreq=" + std::to_string(db.get_termfreq(term)) +
-                           ", docCount=" + std::to_string(db.get_doccount()) + ", dl=" + std::to_string(db.get_doclength(h->docid)) +
-                           ", avgdl=" + std::to_string(db.get_avlength()) + ", k1=1.2, b=0.75";
-        w.StartObject();
-        w.Key("value"); w.Double(static_cast<float>(m.begin().get_weight()));
-        w.Key("description"); w.String(freq.c_str(), static_cast<rapidjson::SizeType>(freq.size()));
-        w.Key("details"); w.StartArray(); w.EndArray();
-        w.EndObject();
-        w.EndArray();
-        w.EndObject();
+      auto e = explain_document(db, h->docid, index::kIdPrefix + h->id, node, mapping);
+      if (!e.ok()) {
+        failed = e.status();
+        return;
       }
-      w.EndArray();
-      w.EndObject();
-      h->explanation = buf.GetString();
+      h->explanation = std::move(e->json);
     }
   });
+  if (!st.ok()) return st;
+  return failed;
 }
 
 }  // namespace quarry::query

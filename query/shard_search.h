@@ -16,6 +16,7 @@
 #include "index/shard.h"
 #include "query/aggs/agg.h"
 #include "index/status.h"
+#include "query/query_tree.h"
 #include "query/search_request.h"
 #include "query/sort.h"
 
@@ -79,10 +80,9 @@ const std::vector<SortKey>& score_order();
 // Loads id, metadata and _source of the given hits (same shard).
 Status fetch_hits(index::Shard& shard, std::vector<ShardHit*>& hits);
 
-// explain=true: fills each hit's `explanation` (Elasticsearch's _explanation shape): the score as
-// the sum of the BM25 weights of the query terms the document holds, one detail per term.
-// `field_of_prefix` names fields in descriptions. Call after fetch_hits (uses the ids).
-Status explain_hits(index::Shard& shard, const Xapian::Query& query,
-                    const std::map<std::string, std::string>& field_of_prefix, std::vector<ShardHit*>& hits);
+// explain=true: fills each hit's `explanation` (Elasticsearch's _explanation shape, see
+// query/explain.h) for the request's query tree. Call after fetch_hits (uses the ids).
+Status explain_hits(index::Shard& shard, const QueryNode& node, const index::Mapping& mapping,
+                    std::vector<ShardHit*>& hits);
 
 }  // namespace quarry::query

@@ -277,6 +277,8 @@ Result<Xapian::Query> to_xapian(const QueryNode& node, const index::Mapping& map
       return match_to_xapian(node, mapping);
     case QueryKind::kMultiMatch:
       return multi_match_to_xapian(node, mapping);
+    case QueryKind::kCombinedFields:
+      return combined_fields_to_xapian(node, mapping);
     case QueryKind::kTerm:
     case QueryKind::kTerms:
     case QueryKind::kIds:

@@ -20,6 +20,7 @@ void register_bulk_handlers(Router& router, cluster::Node& node);
 void register_search_handlers(Router& router, cluster::Node& node);
 void register_msearch_handlers(Router& router, cluster::Node& node);
 void register_validate_handlers(Router& router, cluster::Node& node);
+void register_explain_handlers(Router& router, cluster::Node& node);
 void register_cat_handlers(Router& router, cluster::Node& node);
 void register_cluster_handlers(Router& router, cluster::Node& node);
 void register_analyze_handlers(Router& router, cluster::Node& node);
@@ -43,6 +44,7 @@ inline void register_all_handlers(Router& router, cluster::Node& node, const Ser
   register_search_handlers(router, node);
   register_msearch_handlers(router, node);
   register_validate_handlers(router, node);
+  register_explain_handlers(router, node);
   register_cat_handlers(router, node);
   register_cluster_handlers(router, node);
   register_analyze_handlers(router, node);

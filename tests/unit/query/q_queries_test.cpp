@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "index/json.h"
 #include "index/mapping.h"
 #include "query/q_common.h"
+#include "query/q_sources.h"
 #include "query/query_parser.h"
 #include "query/to_xapian.h"
 
@@ -73,7 +75,8 @@ class QueriesTest : public ::testing::Test {
     if (!q.ok()) return {};
     Xapian::Enquire enquire(db_);
     enquire.set_query(*q);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+    std::unique_ptr<Xapian::Weight> weight(new_inner_weight());
+    enquire.set_weighting_scheme(*weight);
     std::vector<std::pair<std::string, double>> out;
     Xapian::MSet mset;
     try {
@@ -412,6 +415,23 @@ TEST_F(QueriesTest, SimpleQueryStringSyntax) {
   EXPECT_EQ(sqs("frends~1", R"(,"fields":["review"])"), (Ids{"3"}));
   EXPECT_EQ(sqs("(great", R"(,"fields":["review"])"), (Ids{"1", "3"})) << "never a syntax error";
   EXPECT_EQ(sqs("great story fun", R"(,"fields":["review"],"minimum_should_match":2)"), (Ids{"1", "3"}));
+}
+
+}  // namespace
+}  // namespace quarry::query
+
+namespace quarry::query {
+namespace {
+
+// Long terms lists take another path (a union of postings read at match time, not an OP_OR):
+// same hits, same constant score.
+TEST_F(QueriesTest, TermsWithThousandsOfValues) {
+  std::string values = R"("Portal","Fox")";
+  for (int i = 0; i < 3000; ++i) values += ",\"absent" + std::to_string(i) + "\"";
+  auto s = scores(R"({"terms":{"game":[)" + values + R"(],"boost":2}})");
+  EXPECT_EQ(s.size(), 3u);
+  for (const auto& id : {"1", "2", "4"}) EXPECT_NEAR(s[id], 2.0, 1e-9) << id;
+  EXPECT_EQ(run(R"({"bool":{"must_not":{"terms":{"game":[)" + values + R"(]}}}})"), (Ids{"3"}));
 }
 
 }  // namespace

@@ -213,6 +213,7 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
           sq.mapping = target.index->mapping();
           sq.index_name = target.index->name();
           sq.fields = &request.fields;
+          sq.query_node = request.query.get();
           if (!target.via_aliases.empty()) {
             // Searched through filtered aliases: the documents the aliases expose are the
             // background of significant_terms (match_all under the alias filters).

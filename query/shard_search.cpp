@@ -139,6 +139,7 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
     if (req.aggs) {
       agg_ctx = std::make_unique<aggs::ShardContext>(shard, db, req.mapping, req.index_name);
       agg_ctx->set_query(&query);
+      agg_ctx->set_query_node(req.query_node);
       agg_ctx->set_background_query(req.background_query);
       if (req.fields) agg_ctx->set_request_fields(*req.fields);
       auto made = aggs::SubCollectors::create(*req.aggs, *agg_ctx);

@@ -62,6 +62,7 @@ struct ShardQuery {
   // The documents aggregations treat as "the index" (significant_terms' background): null = all;
   // set when the index is searched through filtered aliases. Referenced, not owned.
   const Xapian::Query* background_query = nullptr;
+  const QueryNode* query_node = nullptr;  // the request's query tree (top_hits explain)
   // The search's `fields` option: top_hits fetches them for its hits too. Referenced, not owned.
   const std::vector<FieldAndFormat>* fields = nullptr;
   std::shared_ptr<const index::Mapping> mapping;  // required with aggs

@@ -195,12 +195,8 @@ Result<PartialPtr> TopHitsCollector::finish() {
     ptrs.push_back(&hits[i]);
   }
   QUARRY_RETURN_IF_ERROR(fetch_hits(ctx_.shard(), ptrs));
-  if (def_->explain && ctx_.query()) {
-    std::map<std::string, std::string> field_of_prefix;
-    for (const auto& [path, f] : ctx_.mapping().fields()) {
-      if (!f.prefix.empty()) field_of_prefix[f.prefix] = path;
-    }
-    QUARRY_RETURN_IF_ERROR(explain_hits(ctx_.shard(), *ctx_.query(), field_of_prefix, ptrs));
+  if (def_->explain && ctx_.query_node()) {
+    QUARRY_RETURN_IF_ERROR(explain_hits(ctx_.shard(), *ctx_.query_node(), ctx_.mapping(), ptrs));
   }
   std::optional<Highlighter> highlighter;
   if (def_->highlight) {

@@ -39,6 +39,9 @@ class ShardContext {
   // The search's query on this shard (top_hits highlights and explains against it); may be null.
   const Xapian::Query* query() const { return query_; }
   void set_query(const Xapian::Query* q) { query_ = q; }
+  // The same query as a tree (explain needs it); may be null.
+  const QueryNode* query_node() const { return query_node_; }
+  void set_query_node(const QueryNode* n) { query_node_ = n; }
   // What the search sees as the whole index (filtered aliases); null = every document.
   const Xapian::Query* background_query() const { return background_query_; }
   void set_background_query(const Xapian::Query* q) { background_query_ = q; }
@@ -64,6 +67,7 @@ class ShardContext {
   std::string index_name_;
   DocValues doc_values_;
   const Xapian::Query* query_ = nullptr;
+  const QueryNode* query_node_ = nullptr;
   const Xapian::Query* background_query_ = nullptr;
   std::vector<std::pair<std::string, std::string>> request_fields_;
 };

@@ -51,6 +51,12 @@ Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
       }
     }
     if (type.empty()) return Status::Parsing("Missing definition for aggregation [" + name + "]");
+    if (type == "nested" || type == "reverse_nested") {
+      // Nested fields are flattened objects in Quarry (docs/storage-format.md): there are no
+      // per-object documents to aggregate over, so the aggregation is refused by name.
+      return Status::Parsing("[" + type + "] aggregation is not supported: Quarry indexes [nested] fields as flattened objects")
+          .with("line", "1").with("col", "1");
+    }
     const AggFactory* factory = Registry::instance().find(type);
     if (!factory) {
       return Status::Parsing("Unknown aggregation type [" + type + "] did you mean [" + name + "]?")

@@ -580,9 +580,6 @@ TEST(CommonParameters, MergeRules) {
   conflict(R"({"t":{"type":"text","norms":false,"index_prefixes":{}}})", "Cannot update parameter [index_prefixes]");
 }
 
-}  // namespace
-}  // namespace quarry::index
-
 TEST(Mapping, DateNanosIsADateThatKeepsItsName) {
   auto m = from(R"({"properties":{"at":{"type":"date_nanos"},"d":{"type":"date"}}})");
   ASSERT_TRUE(m.ok()) << m.status().message();
@@ -620,3 +617,6 @@ TEST(Mapping, NestedIsAnObjectThatKeepsItsName) {
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("nested"), std::string::npos) << st.message();
 }
+
+}  // namespace
+}  // namespace quarry::index

@@ -1,5 +1,6 @@
 #include "query/aggs/agg_parser.h"
 
+#include <cctype>
 #include <set>
 
 #include "query/aggs/registry.h"
@@ -77,6 +78,21 @@ Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
         return Status::Parsing("Aggregator [" + name + "] of type [" + type + "] cannot accept sub-aggregations");
       }
       QUARRY_RETURN_IF_ERROR(parse_level(*subs, &agg->subs, depth + 1));
+      // Elasticsearch allows composite only at the top level (or under nested, which Quarry
+      // refuses): it pages over all buckets, which has no meaning per parent bucket. Its
+      // message names the parent's Java factory class, e.g. TermsAggregatorFactory.
+      for (const auto& sub : agg->subs) {
+        if (sub->type != "composite") continue;
+        std::string cls;
+        bool upper = true;
+        for (char c : type) {
+          if (c == '_') { upper = true; continue; }
+          cls += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+          upper = false;
+        }
+        return Status::InvalidArgument("[composite] aggregation cannot be used with a parent aggregation of type: [" +
+                                       cls + "AggregatorFactory]");
+      }
     }
     out->push_back(std::move(agg));
   }

@@ -102,7 +102,7 @@ class Walker {
   }
 
   Status parse_error(const FieldMapping& f, const json::Value& v) const {
-    return Status::DocumentParsing("failed to parse field [" + f.path + "] of type [" + field_type_name(f.type) +
+    return Status::DocumentParsing("failed to parse field [" + f.path + "] of type [" + f.es_type_name() +
                                    "] in document with id '" + std::string(doc_id_) +
                                    "'. Preview of field's value: '" + value_preview(v) + "'");
   }
@@ -128,7 +128,7 @@ class Walker {
       if (f && f->type != FieldType::kObject) {
         return Status::DocumentParsing("Could not dynamically add mapping for field [" + join_path(obj_path, name) +
                                        "]. Existing mapping for [" + path + "] must be of type object but found [" +
-                                       field_type_name(f->type) + "].");
+                                       f->es_type_name() + "].");
       }
       if (f && !f->enabled) return Status::Ok();
       if (!f) {

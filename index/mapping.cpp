@@ -233,7 +233,7 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
     if (p == "type") continue;
     if (!accepts_param(f.type, p)) {
       return mapper_parsing("unknown parameter [" + std::string(p) + "] on mapper [" + std::string(leaf) +
-                            "] of type [" + field_type_name(f.type) + "]");
+                            "] of type [" + f.es_type_name() + "]");
     }
     if (p == "fields" || p == "properties") continue;  // applied by the caller
     if (p == "index") {
@@ -278,7 +278,7 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
       QUARRY_RETURN_IF_ERROR(compile_date_format(f));
     } else if (p == "meta") {
       if (v.IsNull()) {
-        return mapper_parsing("[meta] on mapper [" + std::string(leaf) + "] of type [" + field_type_name(f.type) +
+        return mapper_parsing("[meta] on mapper [" + std::string(leaf) + "] of type [" + f.es_type_name() +
                               "] must not have a [null] value");
       }
       QUARRY_RETURN_IF_ERROR(read_field_meta(v, leaf, f.meta));
@@ -366,7 +366,7 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
     EncodedValue enc;
     if (!json::parse(*f.null_value, nv).ok() || !encode_value(f, nv, enc)) {
       return mapper_parsing("Failed to parse mapping: Error parsing [null_value] on field [" + std::string(leaf) +
-                            "]: value [" + value_preview(nv) + "] is not a valid [" + field_type_name(f.type) + "]");
+                            "]: value [" + value_preview(nv) + "] is not a valid [" + f.es_type_name() + "]");
     }
   }
   return Status::Ok();
@@ -446,6 +446,20 @@ std::optional<FieldType> parse_field_type(std::string_view name) {
     if (name == field_type_name(t)) return t;
   }
   return std::nullopt;
+}
+
+std::optional<EsType> parse_es_type(std::string_view name) {
+  if (name == "date_nanos") return EsType{FieldType::kDate, true};
+  if (name == "nested") return EsType{FieldType::kObject, true};
+  auto t = parse_field_type(name);
+  if (!t) return std::nullopt;
+  return EsType{*t, false};
+}
+
+const char* FieldMapping::es_type_name() const {
+  if (variant && type == FieldType::kDate) return "date_nanos";
+  if (variant && type == FieldType::kObject) return "nested";
+  return field_type_name(type);
 }
 
 bool is_numeric(FieldType t) {
@@ -653,27 +667,30 @@ Status Mapping::apply_field(const std::string& path, std::string_view leaf, cons
                           json::type_name(def));
   }
   FieldType type = FieldType::kObject;
+  bool variant = false;
   auto type_it = def.FindMember("type");
   if (type_it != def.MemberEnd()) {
     if (!type_it->value.IsString()) {
       return mapper_parsing("Failed to parse mapping: [type] on field [" + std::string(leaf) + "] must be a string");
     }
-    auto t = parse_field_type(json::view(type_it->value));
+    auto t = parse_es_type(json::view(type_it->value));
     if (!t) {
       return mapper_parsing("No handler for type [" + std::string(json::view(type_it->value)) +
                             "] declared on field [" + std::string(leaf) + "]");
     }
-    type = *t;
+    type = t->type;
+    variant = t->variant;
   } else if (!parent_multi_field.empty()) {
     return mapper_parsing("No type specified for field [" + std::string(leaf) + "]");
   }
   if (!parent_multi_field.empty() && type == FieldType::kObject) {
-    return mapper_parsing("Type [object] cannot be used in multi field");
+    return mapper_parsing(std::string("Type [") + (variant ? "nested" : "object") + "] cannot be used in multi field");
   }
 
   FieldMapping f;
   f.path = path;
   f.type = type;
+  f.variant = variant;
   f.parent_multi_field = parent_multi_field;
   QUARRY_RETURN_IF_ERROR(read_params(f, leaf, def));
   // A mapping not yet attached to its index (create index parses "mappings" before the index and
@@ -696,10 +713,15 @@ Status Mapping::apply_field(const std::string& path, std::string_view leaf, cons
     }
   } else {
     FieldMapping& e = existing->second;
-    if (e.type != f.type) {
+    if (e.type != f.type || e.variant != f.variant) {
+      if (e.type == FieldType::kObject && f.type == FieldType::kObject) {
+        return Status::InvalidArgument(std::string("cannot change object mapping from ") +
+                                       (e.variant ? "nested" : "non-nested") + " to " +
+                                       (f.variant ? "nested" : "non-nested"));
+      }
       if (e.type == FieldType::kObject || f.type == FieldType::kObject) return object_conflict(path);
       return Status::InvalidArgument("mapper [" + path + "] cannot be changed from type [" +
-                                     field_type_name(e.type) + "] to [" + field_type_name(f.type) + "]");
+                                     e.es_type_name() + "] to [" + f.es_type_name() + "]");
     }
     if (e.type == FieldType::kObject) {
       if (e.enabled != f.enabled) {
@@ -817,6 +839,10 @@ void Mapping::write_children(json::Writer& w, std::string_view parent,
     w.StartObject();
     bool has_kids = kids.count(f->path) > 0;
     if (f->type == FieldType::kObject) {
+      if (f->variant) {
+        w.Key("type");
+        w.String("nested");
+      }
       if (f->dynamic) {
         w.Key("dynamic");
         w.String(dynamic_mode_name(*f->dynamic));
@@ -830,7 +856,7 @@ void Mapping::write_children(json::Writer& w, std::string_view parent,
         w.StartObject();
         write_children(w, f->path, kids);
         w.EndObject();
-      } else {
+      } else if (!f->variant) {
         w.Key("type");
         w.String("object");
       }
@@ -838,7 +864,7 @@ void Mapping::write_children(json::Writer& w, std::string_view parent,
       continue;
     }
     w.Key("type");
-    w.String(field_type_name(f->type));
+    w.String(f->es_type_name());
     if (!f->analyzer.empty()) {
       w.Key("analyzer");
       w.String(f->analyzer.c_str());
@@ -1056,7 +1082,7 @@ void Mapping::write_meta_json(json::Writer& w) const {
     w.Key("path");
     w.String(f.path.c_str(), static_cast<rapidjson::SizeType>(f.path.size()));
     w.Key("type");
-    w.String(field_type_name(f.type));
+    w.String(f.es_type_name());
     w.Key("prefix");
     w.String(f.prefix.c_str());
     w.Key("slot");
@@ -1276,10 +1302,11 @@ Result<Mapping> Mapping::from_meta_json(const json::Value& meta) {
         !get_string(fv, "parent_multi_field", f.parent_multi_field)) {
       return corrupt("field member missing");
     }
-    auto t = parse_field_type(type);
+    auto t = parse_es_type(type);
     auto o = parse_index_options(index_options);
     if (!t || !o) return corrupt("bad type or index_options of [" + f.path + "]");
-    f.type = *t;
+    f.type = t->type;
+    f.variant = t->variant;
     f.index_options = *o;
     auto nv = fv.FindMember("null_value");
     if (nv != fv.MemberEnd()) f.null_value = json::to_string(nv->value);

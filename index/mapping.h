@@ -47,6 +47,14 @@ struct IndexPrefixes {
 
 const char* field_type_name(FieldType t);
 std::optional<FieldType> parse_field_type(std::string_view name);
+
+// Mapping type names that are stored as another FieldType with a flag (see FieldMapping::variant):
+// "date_nanos" is a kDate, "nested" is a kObject. Accepts every name parse_field_type accepts.
+struct EsType {
+  FieldType type;
+  bool variant = false;
+};
+std::optional<EsType> parse_es_type(std::string_view name);
 bool is_numeric(FieldType t);
 
 struct FieldMapping {
@@ -71,6 +79,10 @@ struct FieldMapping {
   bool store = false;                          // accepted and echoed; _source is always kept
   bool ignore_malformed = false;               // numeric, date: a bad value is skipped, not an error
   bool enabled = true;                         // object: false = kept in _source, never parsed
+  // The mapping said "date_nanos" (type kDate) or "nested" (type kObject). Quarry indexes them
+  // exactly like date / object (millisecond precision; flattened objects, see
+  // docs/storage-format.md); the flag only keeps the type name the user gave.
+  bool variant = false;
   // date: the compiled `format` (or the default); set by Mapping when the field is inserted.
   std::shared_ptr<const DateFormat> date_format;
   // Per-field "meta" (sorted by key, as Elasticsearch prints it). A mapping update replaces it.
@@ -88,6 +100,9 @@ struct FieldMapping {
   int position_increment_gap = -1;             // text: -1 = default (100); used by the indexer
   bool index_phrases = false;                  // text
   std::optional<IndexPrefixes> index_prefixes; // text
+
+  // The type name Elasticsearch shows: field_type_name(type), or date_nanos / nested.
+  const char* es_type_name() const;
 
   // The analyzer used at index time / at search time ("standard" when unset).
   std::string_view index_analyzer() const { return analyzer.empty() ? std::string_view("standard") : analyzer; }

@@ -148,7 +148,14 @@ Result<std::vector<BulkItem>> parse_bulk(std::string_view body, const BulkDefaul
     if (item.action != BulkAction::kDelete) {
       std::string_view source;
       if (!next_line(&source)) {
-        return Status::InvalidArgument("The bulk request must be terminated by a newline [\\n]");
+        // Elasticsearch's bulk parser stops at an action that has no source line after it, so a
+        // body whose last line is an index/create/update action is accepted and that action is
+        // dropped (the conformance kit's date_histogram setup relies on this). A body whose
+        // last line lacks its newline is still refused.
+        if (body.back() != '\n') {
+          return Status::InvalidArgument("The bulk request must be terminated by a newline [\\n]");
+        }
+        break;
       }
       item.source.assign(source);
       if (item.action == BulkAction::kUpdate && item.id.empty() && item.error.ok()) {

@@ -157,6 +157,12 @@ Result<QueryPtr> parse_query(const json::Value& query) {
       {"function_score", parse_function_score},
   };
   auto it = kParsers.find(type);
+  if (type == "nested") {
+    // Nested fields are indexed as flattened objects (docs/storage-format.md), so there are no
+    // hidden per-object documents a nested query could match; say so rather than "unknown query".
+    return Status::Parsing("[nested] query is not supported: Quarry indexes [nested] fields as flattened objects")
+        .with("line", "1").with("col", "1");
+  }
   if (it == kParsers.end()) {
     return Status::Parsing("unknown query [" + type + "]").with("line", "1").with("col", "1");
   }

@@ -206,6 +206,7 @@ Result<std::vector<SortKey>> resolve_sort(const std::vector<SortSpec>& specs, co
         key.slot = f->slot;
         key.prefix = f->prefix;
         key.date_format = f->date_format;
+        key.nanos = f->type == index::FieldType::kDate && f->variant;
         if (key.type == index::FieldType::kKeyword && !spec.mode.empty() && spec.mode != "min" && spec.mode != "max") {
           return Status::InvalidArgument("only [min] and [max] sort modes are supported on keyword fields");
         }
@@ -380,7 +381,7 @@ SortValue sort_value(const SortKey& key, const std::string& raw_in, double score
       int64_t ms = static_cast<int64_t>(Xapian::sortable_unserialise(raw));
       if (write_date(key, ms, &out)) return out;
       out.type = SortValue::Type::kLong;
-      out.l = ms;
+      out.l = key.nanos ? ms * 1000000 : ms;
       return out;
     }
     default:
@@ -451,6 +452,12 @@ Result<std::string> search_after_key(const std::vector<SortKey>& keys, const jso
         else return Status::InvalidArgument("Can't parse boolean value [" + json::to_string(v) + "]");
         break;
       case index::FieldType::kDate: {
+        if (v.IsNumber() && k.nanos) {
+          // Integer division keeps nanosecond values exact (a double would round them).
+          int64_t ns = v.IsInt64() ? v.GetInt64() : static_cast<int64_t>(v.GetDouble());
+          raw[i] = Xapian::sortable_serialise(static_cast<double>(ns / 1000000));
+          break;
+        }
         if (v.IsNumber()) {
           raw[i] = Xapian::sortable_serialise(std::floor(v.GetDouble()));
           break;

@@ -53,6 +53,9 @@ struct SortKey {
   std::string prefix;       // field term prefix (for `mode` over all values)
   std::string missing_raw;  // kValue: the replacement, as slot bytes
   std::shared_ptr<const index::DateFormat> date_format;
+  // date_nanos: Elasticsearch's sort values (and numeric search_after values) are epoch
+  // nanoseconds; Quarry stores milliseconds, so they are scaled by 10^6 both ways.
+  bool nanos = false;
 };
 
 // Errors: kInvalidArgument for text fields, unmapped fields without unmapped_type, a `missing`

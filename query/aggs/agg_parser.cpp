@@ -1,5 +1,6 @@
 #include "query/aggs/agg_parser.h"
 
+#include <cctype>
 #include <set>
 
 #include "query/aggs/registry.h"
@@ -8,7 +9,16 @@ namespace quarry::query::aggs {
 
 namespace {
 
-constexpr int kMaxDepth = 20;  // nesting beyond this is refused rather than recursed into
+constexpr int kMaxDepth = 20;
+
+// Whether `subs` holds a composite aggregation, directly or under a chain of filter aggregations.
+bool has_composite_below(const AggDefs& subs) {
+  for (const auto& sub : subs) {
+    if (sub->type == "composite") return true;
+    if (sub->type == "filter" && has_composite_below(sub->subs)) return true;
+  }
+  return false;
+}  // nesting beyond this is refused rather than recursed into
 
 Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
   if (!aggs.IsObject()) {
@@ -40,7 +50,14 @@ Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
         if (subs) return Status::Parsing("Found two sub aggregation definitions under [" + name + "]");
         subs = &m->value;
       } else if (key == "meta") {
-        if (!m->value.IsObject()) return Status::Parsing("[meta] of aggregation [" + name + "] must be an object");
+        if (!m->value.IsObject()) {
+          // Elasticsearch names the JSON token it found (its XContent parser's token names).
+          const json::Value& v = m->value;
+          const char* token = v.IsNull() ? "VALUE_NULL" : v.IsString() ? "VALUE_STRING" : v.IsBool() ? "VALUE_BOOLEAN"
+                              : v.IsNumber() ? "VALUE_NUMBER" : "START_ARRAY";
+          return Status::Parsing(std::string("Expected [START_OBJECT] under [meta], but got a [") + token + "] in [" +
+                                 name + "]");
+        }
         meta = &m->value;
       } else {
         if (!type.empty()) {
@@ -51,6 +68,12 @@ Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
       }
     }
     if (type.empty()) return Status::Parsing("Missing definition for aggregation [" + name + "]");
+    if (type == "nested" || type == "reverse_nested") {
+      // Nested fields are flattened objects in Quarry (docs/storage-format.md): there are no
+      // per-object documents to aggregate over, so the aggregation is refused by name.
+      return Status::Parsing("[" + type + "] aggregation is not supported: Quarry indexes [nested] fields as flattened objects")
+          .with("line", "1").with("col", "1");
+    }
     const AggFactory* factory = Registry::instance().find(type);
     if (!factory) {
       return Status::Parsing("Unknown aggregation type [" + type + "] did you mean [" + name + "]?")
@@ -71,6 +94,21 @@ Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
         return Status::Parsing("Aggregator [" + name + "] of type [" + type + "] cannot accept sub-aggregations");
       }
       QUARRY_RETURN_IF_ERROR(parse_level(*subs, &agg->subs, depth + 1));
+      // Elasticsearch allows composite only at the top level, under filter aggregations (checked
+      // up to the first other parent) or under nested (which Quarry refuses): it pages over all
+      // buckets, which has no meaning per parent bucket. The message names the parent's Java
+      // factory class, e.g. TermsAggregatorFactory.
+      if (type != "filter" && has_composite_below(agg->subs)) {
+        std::string cls;
+        bool upper = true;
+        for (char c : type) {
+          if (c == '_') { upper = true; continue; }
+          cls += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+          upper = false;
+        }
+        return Status::InvalidArgument("[composite] aggregation cannot be used with a parent aggregation of type: [" +
+                                       cls + "AggregatorFactory]");
+      }
     }
     out->push_back(std::move(agg));
   }

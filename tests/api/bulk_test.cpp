@@ -192,8 +192,16 @@ TEST_F(BulkTest, MalformedActionLineFailsWholeRequestAndWritesNothing) {
                   "illegal_argument_exception", "unknown action parameter");
   expect_rejected(R"({"index":{"_index":"malformed","_id":"a"}})" "\n" R"({"v":1})",
                   "illegal_argument_exception", "missing final newline");
-  expect_rejected(Ndjson().index("malformed", "a", R"({"v":1})").line(R"({"index":{"_index":"malformed","_id":"d"}})").str(),
-                  "", "action without its source line");
+  {
+    // As in Elasticsearch, a last action line without its source line is dropped, not an error.
+    auto r = http().bulk("/_bulk", Ndjson().index("trailing", "a", R"({"v":1})")
+                                       .line(R"({"index":{"_index":"trailing","_id":"d"}})").str());
+    EXPECT_EQ(r.status, 200) << describe(r);
+    auto d = r.json();
+    const auto* items = jpath(d, "items");
+    ASSERT_TRUE(items && items->IsArray()) << describe(r);
+    EXPECT_EQ(items->Size(), 1u) << describe(r);
+  }
   expect_rejected("", "action_request_validation_exception", "empty body");
 
   // An index that would only have been auto-created by a rejected request does not exist.

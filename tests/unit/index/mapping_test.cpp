@@ -1,6 +1,7 @@
 // Tests of index/mapping.h: parsing ES mappings, prefix/slot layout, merge rules, ES and
 // persisted views.
 #include "index/mapping.h"
+#include "index/field_value.h"
 
 #include <gtest/gtest.h>
 
@@ -577,6 +578,44 @@ TEST(CommonParameters, MergeRules) {
   conflict(R"({"t":{"type":"text","norms":false,"position_increment_gap":0}})", "Cannot update parameter [position_increment_gap]");
   conflict(R"({"t":{"type":"text","norms":false,"index_phrases":true}})", "Cannot update parameter [index_phrases]");
   conflict(R"({"t":{"type":"text","norms":false,"index_prefixes":{}}})", "Cannot update parameter [index_prefixes]");
+}
+
+TEST(Mapping, DateNanosIsADateThatKeepsItsName) {
+  auto m = from(R"({"properties":{"at":{"type":"date_nanos"},"d":{"type":"date"}}})");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  const FieldMapping* f = m->find("at");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->type, FieldType::kDate);
+  EXPECT_STREQ(f->es_type_name(), "date_nanos");
+  EXPECT_EQ(es_json(*m), R"({"properties":{"at":{"type":"date_nanos"},"d":{"type":"date"}}})");
+  // The name survives the persisted form.
+  auto back = Mapping::from_meta_json(parse_json(meta_json(*m)));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_STREQ(back->find("at")->es_type_name(), "date_nanos");
+  EXPECT_EQ(meta_json(*back), meta_json(*m));
+  // Nanosecond inputs are accepted; digits below the millisecond are truncated.
+  EncodedValue a, b;
+  ASSERT_TRUE(encode_value(*f, parse_json(R"("2015-01-01T12:10:30.123456789Z")"), a));
+  ASSERT_TRUE(encode_value(*f, parse_json(R"("2015-01-01T12:10:30.123Z")"), b));
+  EXPECT_EQ(a.term, "1420114230123");
+  EXPECT_EQ(a.slot, b.slot);
+  // date and date_nanos do not convert into each other.
+  EXPECT_FALSE(m->merge_es_json(parse_json(R"({"properties":{"at":{"type":"date"}}})")).ok());
+  EXPECT_TRUE(m->merge_es_json(parse_json(R"({"properties":{"at":{"type":"date_nanos"}}})")).ok());
+}
+
+TEST(Mapping, NestedIsAnObjectThatKeepsItsName) {
+  auto m = from(R"({"properties":{"n":{"type":"nested","properties":{"k":{"type":"keyword"}}},"e":{"type":"nested"}}})");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->find("n")->type, FieldType::kObject);
+  EXPECT_EQ(es_json(*m),
+            R"({"properties":{"e":{"type":"nested"},"n":{"type":"nested","properties":{"k":{"type":"keyword"}}}}})");
+  auto back = Mapping::from_meta_json(parse_json(meta_json(*m)));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(es_json(*back), es_json(*m));
+  auto st = m->merge_es_json(parse_json(R"({"properties":{"n":{"type":"object"}}})"));
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("nested"), std::string::npos) << st.message();
 }
 
 }  // namespace

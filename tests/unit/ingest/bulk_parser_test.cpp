@@ -241,10 +241,23 @@ TEST(BulkParserTest, MissingFinalNewlineFailsWholeRequest) {
   auto r2 = parse("{\"delete\":{\"_id\":\"1\"}}", "i");
   ASSERT_FALSE(r2.ok());
   EXPECT_EQ(r2.status().code(), Code::kInvalidArgument);
-  // An action that needs a source but has none.
-  auto r3 = parse("{\"index\":{\"_id\":\"1\"}}\n", "i");
+  // An action that needs a source but has none, without its final newline.
+  auto r3 = parse("{\"index\":{\"_id\":\"1\"}}", "i");
   ASSERT_FALSE(r3.ok());
   EXPECT_EQ(r3.status().code(), Code::kInvalidArgument);
+}
+
+TEST(BulkParserTest, TrailingActionWithoutSourceIsDropped) {
+  // As in Elasticsearch: the parser stops at the action with no source line.
+  auto r = parse("{\"index\":{}}\n{\"a\":1}\n{\"index\":{}}\n", "i");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r.value().size(), 1u);
+  EXPECT_EQ(r.value()[0].source, "{\"a\":1}");
+  // Only such an action: nothing was added.
+  auto r2 = parse("{\"index\":{\"_id\":\"1\"}}\n", "i");
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.status().code(), Code::kActionValidation);
+  EXPECT_NE(r2.status().message().find("no requests added"), std::string::npos);
 }
 
 TEST(BulkParserTest, EmptyBodyFailsWholeRequest) {

@@ -34,8 +34,8 @@ constexpr NamedFormat kNamedFormats[] = {
     {"year_month", "y-M"},
     {"strict_year", "yyyy"},
     {"year", "y"},
-    {"strict_date_time", "yyyy-MM-dd'T'HH:mm:ss.SX"},
-    {"date_time", "y-M-d'T'H:m:s.SX"},
+    {"strict_date_time", "yyyy-MM-dd'T'HH:mm:ss[.S]X"},
+    {"date_time", "y-M-d'T'H:m:s[.S]X"},
     {"strict_date_time_no_millis", "yyyy-MM-dd'T'HH:mm:ssX"},
     {"date_time_no_millis", "y-M-d'T'H:m:sX"},
     {"strict_date_hour_minute_second", "yyyy-MM-dd'T'HH:mm:ss"},
@@ -45,7 +45,7 @@ constexpr NamedFormat kNamedFormats[] = {
     {"strict_date_hour_minute", "yyyy-MM-dd'T'HH:mm"},
     {"date_hour_minute", "y-M-d'T'H:m"},
     {"basic_date", "yyyyMMdd"},
-    {"basic_date_time", "yyyyMMdd'T'HHmmss.SX"},
+    {"basic_date_time", "yyyyMMdd'T'HHmmss[.S]X"},
     {"basic_date_time_no_millis", "yyyyMMdd'T'HHmmssX"},
 };
 

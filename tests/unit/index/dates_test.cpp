@@ -26,6 +26,19 @@ TEST(Dates, StrictDateOptionalTimeForms) {
   EXPECT_EQ(parse(f, "2021-04"), kMay1 - 30LL * 86400000);
 }
 
+// Elasticsearch's date_time parsers take the fraction of a second as optional (its printers
+// always write milliseconds).
+TEST(Dates, DateTimeFractionIsOptionalWhenParsingAndPrintedAsMillis) {
+  EXPECT_EQ(parse("strict_date_time", "2021-05-01T10:00:00Z"), kMay1 + 10 * 3600000);
+  EXPECT_EQ(parse("strict_date_time", "2021-05-01T10:00:00.250Z"), kMay1 + 10 * 3600000 + 250);
+  EXPECT_EQ(parse("date_time", "2021-5-1T10:0:0Z"), kMay1 + 10 * 3600000);
+  EXPECT_EQ(parse("basic_date_time", "20210501T100000Z"), kMay1 + 10 * 3600000);
+  EXPECT_FALSE(parse("strict_date_time", "2021-05-01T10:00Z").has_value());
+  auto f = DateFormat::compile("strict_date_time");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->format(kMay1), "2021-05-01T00:00:00.000Z");
+}
+
 TEST(Dates, StrictRejectsMalformedAndImpossibleDates) {
   const char* f = "strict_date_optional_time";
   for (const char* bad : {"2021-5-1", "2021-02-30", "2021-13-01", "2021-00-10", "abc", "", "2021-05-01T25:00",

@@ -69,6 +69,20 @@ Result<std::unique_ptr<SubCollectors>> SubCollectors::create(const AggDefs& defs
   return out;
 }
 
+SubCollectors* SubCollectors::lazy(std::unique_ptr<SubCollectors>& slot, const AggDefs& defs, ShardContext& ctx,
+                                   Status* error) {
+  if (!slot) {
+    auto made = create(defs, ctx);
+    if (made.ok()) {
+      slot = std::move(*made);
+    } else {
+      if (error->ok()) *error = made.status();
+      slot = std::make_unique<SubCollectors>();
+    }
+  }
+  return slot.get();
+}
+
 Result<NamedPartials> SubCollectors::finish() {
   NamedPartials out;
   for (auto& [def, c] : collectors_) {

@@ -111,6 +111,10 @@ class Collector {
 class SubCollectors {
  public:
   static Result<std::unique_ptr<SubCollectors>> create(const AggDefs& defs, ShardContext& ctx);
+  // The collectors in `slot`, created on a bucket's first document. A creation error is kept in
+  // `*error` (the first one wins) and the bucket then collects into nothing.
+  static SubCollectors* lazy(std::unique_ptr<SubCollectors>& slot, const AggDefs& defs, ShardContext& ctx,
+                             Status* error);
   void collect(Xapian::docid did, double score) {
     for (auto& c : collectors_) c.second->collect(did, score);
   }

@@ -26,6 +26,28 @@ bool has_sub_collectors(const AggDefs& defs) {
   return false;
 }
 
+Status parse_zone_and_offset(Params& p, TimeZone* tz, int64_t* offset) {
+  auto tz_text = p.string("time_zone");
+  if (!tz_text.ok()) return tz_text.status();
+  if (*tz_text) {
+    auto parsed = TimeZone::parse(**tz_text);
+    if (!parsed.ok()) return parsed.status();
+    *tz = std::move(*parsed);
+  }
+  if (const json::Value* o = p.get("offset")) {
+    if (o->IsInt64()) {
+      *offset = o->GetInt64();
+    } else if (o->IsString()) {
+      auto ms = DateRounding::parse_offset(std::string(json::view(*o)));
+      if (!ms.ok()) return ms.status();
+      *offset = *ms;
+    } else {
+      return p.error("offset", "");
+    }
+  }
+  return Status::Ok();
+}
+
 Status check_no_global(const AggDefs& subs) {
   for (const auto& d : subs) {
     if (d->type == "global") {
@@ -50,16 +72,7 @@ Status check_no_composite(const AggDefs& subs, const std::string& parent_type) {
 void BucketSlot::collect(const AggDefs& defs, ShardContext& ctx, Xapian::docid did, double score, Status* error) {
   ++count;
   if (!has_sub_collectors(defs)) return;
-  if (!subs) {
-    auto made = SubCollectors::create(defs, ctx);
-    if (!made.ok()) {
-      if (error->ok()) *error = made.status();
-      subs = std::make_unique<SubCollectors>();
-    } else {
-      subs = std::move(*made);
-    }
-  }
-  subs->collect(did, score);
+  SubCollectors::lazy(subs, defs, ctx, error)->collect(did, score);
 }
 
 Result<NamedPartials> BucketSlot::finish(const AggDefs& defs) {

@@ -12,6 +12,7 @@
 #include "index/dates.h"
 #include "query/aggs/agg.h"
 #include "query/aggs/agg_histogram_rounding.h"
+#include "query/aggs/params.h"
 #include "query/aggs/bucket_order.h"
 #include "query/aggs/registry.h"
 
@@ -38,6 +39,10 @@ bool has_sub_collectors(const AggDefs& defs);
 // Elasticsearch's rule that `global` is top-level only, checked over a whole subtree.
 // Errors: kInvalidArgument "Aggregation [x] of type [global] cannot be a sub-aggregation".
 Status check_no_global(const AggDefs& subs);
+// date_histogram's "time_zone" (UTC when absent) and "offset" (millis, or "+1h" / "-6h"), shared
+// by the date_histogram aggregation and composite's date_histogram source. Errors: kInvalidArgument
+// for an unknown zone or offset, the Params error for an offset of another JSON type.
+Status parse_zone_and_offset(Params& p, TimeZone* tz, int64_t* offset);
 // Elasticsearch's rule that `composite` has no multi-bucket ancestor: called by multi-bucket
 // aggregations over their subtree. Errors: kInvalidArgument.
 Status check_no_composite(const AggDefs& subs, const std::string& parent_type);

@@ -489,25 +489,8 @@ Result<Source> parse_source(const std::string& name, const std::string& type, co
       return Status::InvalidArgument("Invalid interval specified, must be non-null and non-empty");
     }
     TimeZone tz;
-    auto tz_text = p.string("time_zone");
-    if (!tz_text.ok()) return tz_text.status();
-    if (*tz_text) {
-      auto parsed = TimeZone::parse(**tz_text);
-      if (!parsed.ok()) return parsed.status();
-      tz = std::move(*parsed);
-    }
     int64_t offset = 0;
-    if (const json::Value* o = p.get("offset")) {
-      if (o->IsInt64()) {
-        offset = o->GetInt64();
-      } else if (o->IsString()) {
-        auto off = DateRounding::parse_offset(std::string(json::view(*o)));
-        if (!off.ok()) return off.status();
-        offset = *off;
-      } else {
-        return p.error("offset", "");
-      }
-    }
+    QUARRY_RETURN_IF_ERROR(parse_zone_and_offset(p, &tz, &offset));
     s.rounding = DateRounding(unit, ms, std::move(tz), offset);
     if (!s.spec.format.empty()) {
       auto df = compile_date_format(s.spec.format);

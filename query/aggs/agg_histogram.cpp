@@ -362,25 +362,8 @@ Result<std::unique_ptr<AggDef>> parse_histogram(const json::Value& body, const s
       return Status::InvalidArgument("Invalid interval specified, must be non-null and non-empty");
     }
     TimeZone tz;
-    auto tz_text = p.string("time_zone");
-    if (!tz_text.ok()) return tz_text.status();
-    if (*tz_text) {
-      auto parsed = TimeZone::parse(**tz_text);
-      if (!parsed.ok()) return parsed.status();
-      tz = std::move(*parsed);
-    }
     int64_t offset = 0;
-    if (const json::Value* o = p.get("offset")) {
-      if (o->IsInt64()) {
-        offset = o->GetInt64();
-      } else if (o->IsString()) {
-        auto ms = DateRounding::parse_offset(std::string(json::view(*o)));
-        if (!ms.ok()) return ms.status();
-        offset = *ms;
-      } else {
-        return p.error("offset", "");
-      }
-    }
+    QUARRY_RETURN_IF_ERROR(parse_zone_and_offset(p, &tz, &offset));
     def->rounding = DateRounding(unit, fixed_ms, std::move(tz), offset);
   }
   auto mdc = p.integer("min_doc_count");

@@ -276,15 +276,7 @@ class SignificantCollector : public Collector {
 
  private:
   SubCollectors* sub_for(std::unique_ptr<SubCollectors>& slot) {
-    if (!slot) {
-      auto made = SubCollectors::create(def_->subs, ctx_);
-      if (!made.ok()) {
-        sub_error_ = made.status();
-        made = std::make_unique<SubCollectors>();
-      }
-      slot = std::move(*made);
-    }
-    return slot.get();
+    return SubCollectors::lazy(slot, def_->subs, ctx_, &sub_error_);
   }
 
   const SignificantDef* def_;

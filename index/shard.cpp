@@ -2,11 +2,44 @@
 
 #include <filesystem>
 
+#include "index/doc_lengths.h"
 #include "index/document_mapper.h"
 
 namespace quarry::index {
 
 namespace fs = std::filesystem;
+
+namespace {
+// The reader Shard::with_reader is running its function on, on this thread (nested calls stack).
+struct ActiveReader {
+  Shard* shard = nullptr;
+  const Xapian::Database* db = nullptr;
+};
+thread_local ActiveReader active_reader;
+
+class ActiveReaderScope {
+ public:
+  ActiveReaderScope(Shard* shard, const Xapian::Database* db) : saved_(active_reader) { active_reader = {shard, db}; }
+  ~ActiveReaderScope() { active_reader = saved_; }
+  ActiveReaderScope(const ActiveReaderScope&) = delete;
+  ActiveReaderScope& operator=(const ActiveReaderScope&) = delete;
+
+ private:
+  ActiveReader saved_;
+};
+}  // namespace
+
+std::shared_ptr<const DocLengths> doc_lengths_of_active_reader(const Xapian::Database& db) {
+  ActiveReader active = active_reader;
+  if (!active.shard) return nullptr;
+  // Xapian hands posting sources a new Database handle on the same files: identify it by uuid
+  // and revision.
+  Xapian::rev revision = active.db->get_revision();
+  if (&db != active.db && (db.get_revision() != revision || db.get_uuid() != active.db->get_uuid())) return nullptr;
+  const Xapian::Database& reader = *active.db;
+  return std::static_pointer_cast<const DocLengths>(active.shard->derived(
+      "doc_lengths", revision, [&] { return std::static_pointer_cast<const void>(load_doc_lengths(reader)); }));
+}
 
 ReaderLease::~ReaderLease() {
   if (shard_ && db_) shard_->give_back(std::move(db_), generation_);
@@ -125,6 +158,7 @@ Status Shard::with_reader(const std::function<void(Xapian::Database&)>& f) {
   for (int attempt = 0;; ++attempt) {
     try {
       auto lease = lease_reader();
+      ActiveReaderScope scope(this, &lease.db());
       try {
         f(lease.db());
         return Status::Ok();

@@ -19,6 +19,7 @@
 #include <map>
 
 #include "index/field_value.h"
+#include "query/bm25_term_source.h"
 #include "query/q_common.h"
 #include "query/q_sources.h"
 #include "query/to_xapian.h"
@@ -272,7 +273,7 @@ Result<Xapian::Query> match_to_xapian(const QueryNode& node, const index::Mappin
           clauses.push_back(fuzzy_term_query(*f, t, node.fuzziness, node.prefix_length, node.max_expansions,
                                              node.fuzzy_transpositions));
         } else {
-          clauses.emplace_back(f->prefix + t, 1, tokens[i].position + 1);
+          clauses.push_back(scored_term(f->prefix + t, 1, tokens[i].position + 1));
         }
       }
       auto c = combine_optional(node, clauses);
@@ -284,7 +285,7 @@ Result<Xapian::Query> match_to_xapian(const QueryNode& node, const index::Mappin
     case QueryKind::kMatchPhrasePrefix: {
       bool prefix = node.kind == QueryKind::kMatchPhrasePrefix;
       if (tokens.size() == 1) {
-        q = prefix ? prefix_expansion(*f, tokens[0].term, node.max_expansions) : Xapian::Query(f->prefix + tokens[0].term);
+        q = prefix ? prefix_expansion(*f, tokens[0].term, node.max_expansions) : scored_term(f->prefix + tokens[0].term);
         break;
       }
       if (!has_positions(*f)) {
@@ -297,7 +298,9 @@ Result<Xapian::Query> match_to_xapian(const QueryNode& node, const index::Mappin
       auto window = static_cast<Xapian::termcount>(span + node.slop);
       auto op = node.slop >= 2 ? Xapian::Query::OP_NEAR : Xapian::Query::OP_PHRASE;
       if (!prefix) {
-        q = Xapian::Query(op, parts.begin(), parts.end(), window);
+        std::vector<std::string> terms;
+        for (const auto& token : tokens) terms.push_back(f->prefix + token.term);
+        q = scored_phrase(Xapian::Query(op, parts.begin(), parts.end(), window), terms);
         break;
       }
       // Xapian 1.4 phrases take only terms: one phrase per expansion of the last word (the first

@@ -1,0 +1,27 @@
+// One text term scored with Elasticsearch's BM25 (query/q_bm25.h) by a posting source that reads
+// document lengths from the shard's in-memory table (index/doc_lengths.h) instead of Xapian's
+// doc-length list. Scores are the same as EsBm25Weight's to the last bit: same N, n, avgdl, dl
+// and formula. Without a table (a reader outside Shard::with_reader) it asks Xapian per document.
+//
+//  - scored_term(term, wqf, pos): FILTER(source, term). The plain term stays in the tree so
+//    highlighting, explain and validate still see the query's terms; as a filter it is matched
+//    without weights, so Xapian never reads its doc lengths.
+//  - scored_phrase(phrase, terms): AND(SCALE_WEIGHT(phrase, 0), source per term). Xapian weighs
+//    a phrase as the sum of its terms' weights in the matching document; the sources give exactly
+//    that sum while the unweighted phrase decides what matches.
+//
+// Thread-safety: like every Xapian::Query, build per thread, never share.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+namespace quarry::query {
+
+Xapian::Query scored_term(const std::string& term, Xapian::termcount wqf = 1, Xapian::termpos pos = 0);
+
+Xapian::Query scored_phrase(const Xapian::Query& phrase, const std::vector<std::string>& terms);
+
+}  // namespace quarry::query

@@ -1,0 +1,131 @@
+// BM25 from the shard's in-memory document lengths (query/bm25_term_source.h, index/doc_lengths.h):
+// a match or phrase scores exactly what Xapian's own EsBm25Weight gives, on a shard reader (table)
+// and outside one (per-document lookups); the table follows new revisions.
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "index/doc_lengths.h"
+#include "index/document_mapper.h"
+#include "index/json.h"
+#include "index/mapping.h"
+#include "index/shard.h"
+#include "query/bm25_term_source.h"
+#include "query/q_sources.h"
+
+namespace quarry::query {
+namespace {
+
+using Scores = std::map<Xapian::docid, double>;
+
+Scores run(const Xapian::Database& db, const Xapian::Query& q) {
+  Scores out;
+  for (const auto& [did, w] : run_scored(db, q)) out[did] = w;
+  return out;
+}
+
+class Bm25TermSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "quarry-bm25-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    json::Document m;
+    ASSERT_TRUE(json::parse(R"({"properties":{"body":{"type":"text"}}})", m).ok());
+    auto mapping = index::Mapping::from_es_json(m);
+    ASSERT_TRUE(mapping.ok());
+    mapping_ = std::make_unique<index::Mapping>(std::move(mapping).value());
+    prefix_ = mapping_->find("body")->prefix;
+    shard_ = std::make_unique<index::Shard>(dir_ + "/shard-0", 0);
+    ASSERT_TRUE(shard_->open().ok());
+  }
+  void TearDown() override {
+    shard_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void add(const std::string& id, const std::string& text) {
+    json::Document doc;
+    ASSERT_TRUE(json::parse(R"({"body":")" + text + R"("})", doc).ok());
+    Xapian::Document xdoc;
+    ASSERT_TRUE(index::DocumentMapper::index(*mapping_, doc, xdoc).ok());
+    shard_->put(id, xdoc);
+  }
+  void commit() {
+    ASSERT_TRUE(shard_->commit("0-" + std::to_string(++commits_), commits_).ok());
+    shard_->refresh();
+  }
+  // The same match through Xapian's weighting and through the posting source.
+  void expect_same_scores(const Xapian::Database& db, const std::string& word) {
+    Scores plain = run(db, Xapian::Query(prefix_ + word));
+    Scores sourced = run(db, scored_term(prefix_ + word));
+    ASSERT_FALSE(plain.empty()) << word;
+    ASSERT_EQ(plain.size(), sourced.size()) << word;
+    for (const auto& [did, w] : plain) EXPECT_DOUBLE_EQ(sourced[did], w) << word << " doc " << did;
+  }
+
+  std::string dir_;
+  std::string prefix_;
+  int commits_ = 0;
+  std::unique_ptr<index::Mapping> mapping_;
+  std::unique_ptr<index::Shard> shard_;
+};
+
+TEST_F(Bm25TermSourceTest, ScoresEqualXapiansWeightingWithAndWithoutTheTable) {
+  add("a", "the quick brown fox");
+  add("b", "fox fox fox");
+  add("c", "a lazy dog sleeps in the sun while the fox hunts");
+  add("d", "nothing to see here");
+  commit();
+  bool had_table = false;
+  ASSERT_TRUE(shard_->with_reader([&](Xapian::Database& db) {
+    had_table = index::doc_lengths_of_active_reader(db) != nullptr;
+    for (const char* w : {"fox", "the", "sun"}) expect_same_scores(db, w);
+  }).ok());
+  EXPECT_TRUE(had_table);
+  // Outside Shard::with_reader there is no table: Xapian's lengths document by document.
+  Xapian::Database plain(dir_ + "/shard-0");
+  EXPECT_EQ(index::doc_lengths_of_active_reader(plain), nullptr);
+  for (const char* w : {"fox", "the", "sun"}) expect_same_scores(plain, w);
+}
+
+TEST_F(Bm25TermSourceTest, PhraseScoresAreTheSumOfItsTermsLikeXapians) {
+  add("a", "the quick brown fox jumps");
+  add("b", "brown fox brown fox and more brown fox words here");
+  add("c", "fox brown is not the phrase");
+  commit();
+  ASSERT_TRUE(shard_->with_reader([&](Xapian::Database& db) {
+    std::vector<Xapian::Query> parts{Xapian::Query(prefix_ + "brown"), Xapian::Query(prefix_ + "fox")};
+    Xapian::Query phrase(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), 2);
+    Scores plain = run(db, phrase);
+    Scores sourced = run(db, scored_phrase(phrase, {prefix_ + "brown", prefix_ + "fox"}));
+    ASSERT_EQ(plain.size(), 2u);
+    ASSERT_EQ(sourced.size(), 2u);
+    for (const auto& [did, w] : plain) EXPECT_DOUBLE_EQ(sourced[did], w);
+  }).ok());
+}
+
+TEST_F(Bm25TermSourceTest, TheTableFollowsNewRevisions) {
+  add("a", "fox");
+  commit();
+  ASSERT_TRUE(shard_->with_reader([&](Xapian::Database& db) { expect_same_scores(db, "fox"); }).ok());
+  // A longer document replaces "a" and a new one arrives: lengths and docids change.
+  add("a", "fox and a much longer text than before");
+  add("b", "fox fox");
+  commit();
+  ASSERT_TRUE(shard_->with_reader([&](Xapian::Database& db) {
+    auto table = index::doc_lengths_of_active_reader(db);
+    ASSERT_NE(table, nullptr);
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+      EXPECT_EQ(table->at(*it), db.get_doclength(*it));
+    }
+    expect_same_scores(db, "fox");
+  }).ok());
+}
+
+}  // namespace
+}  // namespace quarry::query

@@ -115,7 +115,14 @@ Status HistogramDef::resolve_bounds(const index::DateFormat& fmt, HistogramParti
 class HistogramCollector : public Collector {
  public:
   HistogramCollector(const HistogramDef* def, ShardContext& ctx, FieldValues values, std::unique_ptr<HistogramPartial> out)
-      : def_(def), ctx_(ctx), values_(std::move(values)), out_(std::move(out)) {}
+      : def_(def), ctx_(ctx), values_(std::move(values)), out_(std::move(out)) {
+    if (def_->date) {
+      if (auto shift = def_->rounding.local_day_shift()) {
+        day_shift_ = *shift;
+        day_memo_.resize(kDayMemoSize);
+      }
+    }
+  }
 
   void collect(Xapian::docid did, double score) override {
     bool any = false;
@@ -123,7 +130,17 @@ class HistogramCollector : public Collector {
     if (values_.numeric) {
       values_.numeric->for_each(did, [&](double v) {
         any = true;
-        add(def_->key_of(v), &last, did, score);
+        if (day_memo_.empty()) {
+          add(def_->key_of(v), &last, did, score);
+          return;
+        }
+        DayKey& e = memo_for(v);
+        if (e.key == last) return;
+        if (!e.slot) e.slot = add(e.key, &last, did, score);
+        else {
+          last = e.key;
+          e.slot->collect(def_->subs, ctx_, did, score, &error_);
+        }
       });
     }
     if (!any && values_.missing_number) add(def_->key_of(*values_.missing_number), &last, did, score);
@@ -144,13 +161,35 @@ class HistogramCollector : public Collector {
   }
 
  private:
-  void add(double key, double* last, Xapian::docid did, double score) {
-    if (key == *last) return;  // one count per bucket per document
+  struct DayKey {
+    int64_t day = std::numeric_limits<int64_t>::min();
+    double key = 0;
+    BucketSlot* slot = nullptr;  // the key's slot once created (std::map nodes do not move)
+  };
+
+  // Calendar rounding and the ordered-map lookup per document are the costly part of a date
+  // histogram over many documents; with day-granular buckets both are remembered per local day
+  // (direct-mapped by day number).
+  DayKey& memo_for(double v) {
+    int64_t ms = static_cast<int64_t>(std::floor(v));
+    int64_t shifted = ms + day_shift_;
+    int64_t day = shifted / kDayMs - (shifted % kDayMs < 0 ? 1 : 0);
+    DayKey& e = day_memo_[static_cast<size_t>(day) & (kDayMemoSize - 1)];
+    if (e.day != day) e = {day, def_->key_of(v), nullptr};
+    return e;
+  }
+
+  // Counts the document in the bucket `key` (once per document); the bucket's slot, or nullptr
+  // when hard_bounds leave the key out.
+  BucketSlot* add(double key, double* last, Xapian::docid did, double score) {
+    if (key == *last) return nullptr;  // one count per bucket per document
     *last = key;
     // hard_bounds: Elasticsearch tests the bucket key (min <= key, key <= max; key < max for dates).
-    if (out_->hard_min && key < *out_->hard_min) return;
-    if (out_->hard_max && (def_->date ? key >= *out_->hard_max : key > *out_->hard_max)) return;
-    slots_[key].collect(def_->subs, ctx_, did, score, &error_);
+    if (out_->hard_min && key < *out_->hard_min) return nullptr;
+    if (out_->hard_max && (def_->date ? key >= *out_->hard_max : key > *out_->hard_max)) return nullptr;
+    BucketSlot& slot = slots_[key];
+    slot.collect(def_->subs, ctx_, did, score, &error_);
+    return &slot;
   }
 
   const HistogramDef* def_;
@@ -159,6 +198,10 @@ class HistogramCollector : public Collector {
   std::unique_ptr<HistogramPartial> out_;
   std::map<double, BucketSlot> slots_;
   Status error_;
+  static constexpr int64_t kDayMs = 86'400'000;
+  static constexpr size_t kDayMemoSize = 4096;  // a power of two: 11 years of distinct days
+  std::vector<DayKey> day_memo_;
+  int64_t day_shift_ = 0;
 };
 
 Result<std::unique_ptr<Collector>> HistogramDef::collector(ShardContext& ctx) const {

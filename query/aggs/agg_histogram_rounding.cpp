@@ -278,6 +278,11 @@ int64_t DateRounding::next(int64_t key) const {
   return r + offset_;
 }
 
+std::optional<int64_t> DateRounding::local_day_shift() const {
+  if (unit_ == Unit::kFixed || unit_ == Unit::kMinute || unit_ == Unit::kHour || !tz_.is_fixed()) return std::nullopt;
+  return tz_.offset_at(0) - offset_;
+}
+
 int64_t DateRounding::approx_width() const {
   switch (unit_) {
     case Unit::kFixed: return fixed_;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,10 @@ class DateRounding {
   Unit unit() const { return unit_; }
   // A rough bucket width in millis (for estimating bucket counts before filling).
   int64_t approx_width() const;
+  // When the bucket depends only on the local calendar day (units of a day or more in a zone with
+  // a fixed offset): the shift s such that floor((utc_ms + s) / day) numbers that day, so callers
+  // can remember each day's key. nullopt otherwise.
+  std::optional<int64_t> local_day_shift() const;
 
  private:
   int64_t base_round(int64_t utc_ms) const;

@@ -117,12 +117,26 @@ class TermsCollector : public Collector {
     has_subs_ = false;
     for (const auto& s : def_->subs) has_subs_ |= !s->is_pipeline();
     if (has_subs_ && values_.ordinals) ord_subs_.resize(values_.ordinals->terms.size());
+    if (values_.numeric && values_.field) {
+      auto ords = ctx.doc_values().numeric_ordinals(*values_.field);
+      if (ords.ok() && *ords) {
+        num_ords_ = *ords;
+        counts_.assign(num_ords_->values.size(), 0);
+        if (has_subs_) ord_subs_.resize(num_ords_->values.size());
+      }
+    }
   }
 
   void collect(Xapian::docid did, double score) override {
     bool any = false;
     if (values_.ordinals) {
       values_.ordinals->for_each(did, [&](uint32_t ord) {
+        any = true;
+        ++counts_[ord];
+        if (has_subs_) sub_for(ord_subs_[ord])->collect(did, score);
+      });
+    } else if (num_ords_) {
+      num_ords_->for_each(did, [&](uint32_t ord) {
         any = true;
         ++counts_[ord];
         if (has_subs_) sub_for(ord_subs_[ord])->collect(did, score);
@@ -176,6 +190,15 @@ class TermsCollector : public Collector {
         QUARRY_RETURN_IF_ERROR(add(std::move(k), counts_[o], has_subs_ ? &ord_subs_[o] : nullptr));
       }
     } else if (values_.numeric) {
+      if (num_ords_) {
+        // Counted by ordinal: hand the counted values to the map the rest of this branch reads.
+        for (size_t o = 0; o < counts_.size(); ++o) {
+          if (counts_[o] == 0) continue;
+          auto& e = num_counts_[num_ords_->values[o]];
+          e.first = counts_[o];
+          if (has_subs_) e.second = std::move(ord_subs_[o]);
+        }
+      }
       if (zero_too) {
         // Every value of the field on this shard, counted or not.
         const auto& col = *values_.numeric;
@@ -253,6 +276,7 @@ class TermsCollector : public Collector {
   std::vector<uint64_t> counts_;
   std::vector<std::unique_ptr<SubCollectors>> ord_subs_;
   std::map<double, std::pair<uint64_t, std::unique_ptr<SubCollectors>>> num_counts_;
+  std::shared_ptr<const NumericOrdinals> num_ords_;  // numeric fields with few distinct values
   uint64_t missing_count_ = 0;
   std::unique_ptr<SubCollectors> missing_subs_;
   Status sub_error_;

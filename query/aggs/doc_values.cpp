@@ -120,6 +120,47 @@ Result<std::shared_ptr<const NumericColumn>> DocValues::numeric(const index::Fie
   return std::static_pointer_cast<const NumericColumn>(made);
 }
 
+std::shared_ptr<const NumericOrdinals> make_numeric_ordinals(const NumericColumn& col) {
+  auto out = std::make_shared<NumericOrdinals>();
+  std::vector<double>& values = out->values;
+  for (double v : col.first) {
+    if (!std::isnan(v)) values.push_back(v);
+  }
+  for (const auto& [d, vs] : col.multi) values.insert(values.end(), vs.begin(), vs.end());
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  // nullptr means "too many": the caller keeps counting in its map.
+  if (values.size() > NumericOrdinals::kMaxDistinct) return nullptr;
+  auto ord_of = [&](double v) {
+    return static_cast<uint32_t>(std::lower_bound(values.begin(), values.end(), v) - values.begin());
+  };
+  out->ords.assign(col.first.size(), NumericOrdinals::kNone);
+  for (size_t d = 0; d < col.first.size(); ++d) {
+    if (!std::isnan(col.first[d])) out->ords[d] = ord_of(col.first[d]);
+  }
+  for (const auto& [d, vs] : col.multi) {
+    std::vector<uint32_t> ords;
+    for (double v : vs) ords.push_back(ord_of(v));
+    ords.erase(std::unique(ords.begin(), ords.end()), ords.end());  // vs is ascending
+    out->multi.emplace(d, std::move(ords));
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const NumericOrdinals>> DocValues::numeric_ordinals(const index::FieldMapping& f) {
+  auto col = numeric(f);
+  if (!col.ok()) return col.status();
+  std::shared_ptr<const NumericColumn> column = *col;
+  // The cache keeps "too many" as an empty entry so the values are not sorted again per search.
+  struct Cached {
+    std::shared_ptr<const NumericOrdinals> ords;
+  };
+  auto made = shard_.derived("numeric_ordinals:" + std::to_string(f.slot), db_.get_revision(), [&] {
+    return std::static_pointer_cast<const void>(std::make_shared<Cached>(Cached{make_numeric_ordinals(*column)}));
+  });
+  return std::static_pointer_cast<const Cached>(made)->ords;
+}
+
 Result<std::shared_ptr<const OrdinalColumn>> DocValues::ordinals(const index::FieldMapping& f) {
   if (f.slot < 0 || !f.doc_values || numeric_kind(f.type)) return no_doc_values_error(f);
   auto made = shard_.derived("ordinals:" + std::to_string(f.slot), db_.get_revision(),

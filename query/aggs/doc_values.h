@@ -8,6 +8,9 @@
 //
 // Numeric, date and boolean fields -> NumericColumn (dates as epoch millis, booleans as 0/1).
 // Keyword and ip fields -> OrdinalColumn (sorted distinct terms + per-document ordinals).
+// Numeric fields with few distinct values (app ids, booleans, small counts) can also be read as
+// NumericOrdinals, derived from the NumericColumn, so that `terms` counts into an array instead
+// of an ordered map per document.
 // Columns are immutable once built; share them across threads freely.
 #pragma once
 
@@ -70,6 +73,29 @@ struct OrdinalColumn {
   size_t memory_bytes() const;
 };
 
+// The distinct values of a numeric column (ascending) and each document's ordinals into them.
+struct NumericOrdinals {
+  static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  // More distinct values than this: no ordinals (counting arrays would outgrow the map).
+  static constexpr size_t kMaxDistinct = 1 << 16;
+  std::vector<double> values;
+  std::vector<uint32_t> ords;  // by docid; kNone = no value
+  std::unordered_map<Xapian::docid, std::vector<uint32_t>> multi;  // ascending, distinct
+
+  template <typename F>
+  void for_each(Xapian::docid d, F&& f) const {
+    if (d >= ords.size() || ords[d] == kNone) return;
+    if (!multi.empty()) {
+      auto it = multi.find(d);
+      if (it != multi.end()) {
+        for (uint32_t o : it->second) f(o);
+        return;
+      }
+    }
+    f(ords[d]);
+  }
+};
+
 // The columns of one shard revision, built on demand. Not thread-safe: one per shard search
 // (the columns it hands out are shared, immutable and cached on the shard).
 class DocValues {
@@ -78,6 +104,8 @@ class DocValues {
   // Errors: kInvalidArgument if the field has no doc values (no slot: text, doc_values false).
   Result<std::shared_ptr<const NumericColumn>> numeric(const index::FieldMapping& f);
   Result<std::shared_ptr<const OrdinalColumn>> ordinals(const index::FieldMapping& f);
+  // nullptr when the field has more than NumericOrdinals::kMaxDistinct distinct values.
+  Result<std::shared_ptr<const NumericOrdinals>> numeric_ordinals(const index::FieldMapping& f);
 
  private:
   index::Shard& shard_;
@@ -87,6 +115,7 @@ class DocValues {
 // Loading, exposed for tests and the benchmark.
 std::shared_ptr<const NumericColumn> load_numeric_column(Xapian::Database& db, const index::FieldMapping& f);
 std::shared_ptr<const OrdinalColumn> load_ordinal_column(Xapian::Database& db, const index::FieldMapping& f);
+std::shared_ptr<const NumericOrdinals> make_numeric_ordinals(const NumericColumn& col);
 
 // The error Elasticsearch gives for aggregating on a field without doc values.
 Status no_doc_values_error(const index::FieldMapping& f);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <limits>
 #include <numbers>
 
 namespace quarry::query::aggs {
@@ -15,9 +17,9 @@ void TDigest::add(double v, double weight) {
   min_ = std::min(min_, v);
   max_ = std::max(max_, v);
   if (weight != 1) exact_ = false;
-  // Bound the buffer: in the exact phase it is the values themselves; afterwards a few times
-  // the number of centroids keeps compression amortised.
-  size_t limit = exact_ ? kExactLimit + 1 : static_cast<size_t>(std::max(500.0, 5 * compression_));
+  // Bound the buffer: in the exact phase it is the values themselves; afterwards ten times the
+  // number of centroids keeps compression amortised (each compression sorts the buffer).
+  size_t limit = exact_ ? kExactLimit + 1 : static_cast<size_t>(std::max(2000.0, 20 * compression_));
   if (buffer_.size() >= limit || (exact_ && count_ > static_cast<double>(kExactLimit))) compress();
 }
 
@@ -34,34 +36,44 @@ void TDigest::merge(const TDigest& other) {
 
 void TDigest::compress() const {
   if (buffer_.empty()) return;
+  auto by_mean = [](const Centroid& a, const Centroid& b) { return a.mean < b.mean; };
+  // The centroids are sorted already: sort the buffer alone and merge the two runs.
+  std::sort(buffer_.begin(), buffer_.end(), by_mean);
   std::vector<Centroid> all;
   all.reserve(centroids_.size() + buffer_.size());
-  all.insert(all.end(), centroids_.begin(), centroids_.end());
-  all.insert(all.end(), buffer_.begin(), buffer_.end());
+  std::merge(centroids_.begin(), centroids_.end(), buffer_.begin(), buffer_.end(), std::back_inserter(all), by_mean);
   buffer_.clear();
-  std::sort(all.begin(), all.end(), [](const Centroid& a, const Centroid& b) { return a.mean < b.mean; });
   if (exact_ && count_ <= static_cast<double>(kExactLimit)) {
     centroids_ = std::move(all);
     return;
   }
   exact_ = false;
-  // k1 scale function: a centroid may span at most one unit of k.
+  // k1 scale function: a centroid may span at most one unit of k. k is increasing, so
+  // "k(q) - k(q0) <= 1" is "q <= k^-1(k(q0) + 1)": one limit per emitted centroid instead of an
+  // arcsine per candidate.
   const double n = count_;
   const double norm = compression_ / (2 * std::numbers::pi);
   auto k = [&](double q) { return norm * std::asin(std::clamp(2 * q - 1, -1.0, 1.0)); };
+  auto q_limit = [&](double q0) {
+    double k1 = k(q0) + 1;
+    if (k1 >= norm * std::numbers::pi / 2) return std::numeric_limits<double>::infinity();
+    return (std::sin(k1 / norm) + 1) / 2;
+  };
   std::vector<Centroid> out;
   out.reserve(static_cast<size_t>(2 * compression_) + 8);
   double before = 0;  // weight of the centroids already emitted
+  double limit = q_limit(0) * n;
   Centroid cur = all[0];
   for (size_t i = 1; i < all.size(); ++i) {
     const Centroid& x = all[i];
-    if (k((before + cur.weight + x.weight) / n) - k(before / n) <= 1) {
+    if (before + cur.weight + x.weight <= limit) {
       double w = cur.weight + x.weight;
       cur.mean += (x.mean - cur.mean) * x.weight / w;
       cur.weight = w;
     } else {
       out.push_back(cur);
       before += cur.weight;
+      limit = q_limit(before / n) * n;
       cur = x;
     }
   }

@@ -226,6 +226,8 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
             sq.background_query = &*alias_scope;
           }
         }
+        sq.matches_all = request.query->kind == query::QueryKind::kMatchAll && target.via_aliases.empty() &&
+                         !request.post_filter;
         sq.top_n = top_n;
         sq.track_total_hits = request.track_total_hits;
         sq.sort = &pi.keys;

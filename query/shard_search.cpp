@@ -157,6 +157,20 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
       }
     }
     Xapian::doccount want = exact_order ? static_cast<Xapian::doccount>(req.top_n) : all;
+    if (collectors && !agg_own_pass && req.matches_all && req.top_n == 0 && !req.min_score && !req.search_after &&
+        req.terminate_after <= 0 && !aggs::any_needs_scores(*req.aggs)) {
+      // Every document, no hits, no scores: the matcher would only add its per-document cost.
+      for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) collectors->collect(*it, 0);
+      result.total = db.get_doccount();
+      result.total_exact = true;
+      auto named = collectors->finish();
+      if (!named.ok()) {
+        agg_error = named.status();
+        return;
+      }
+      result.aggs = std::move(*named);
+      return;
+    }
     std::unique_ptr<Decider> decider;
     if (after_in_decider || req.terminate_after > 0) {
       decider = std::make_unique<Decider>(&keys, after_in_decider, req.terminate_after);

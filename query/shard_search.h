@@ -67,6 +67,9 @@ struct ShardQuery {
   const std::vector<FieldAndFormat>* fields = nullptr;
   std::shared_ptr<const index::Mapping> mapping;  // required with aggs
   std::string index_name;
+  // The query matches every document of the shard (match_all, no alias filter, no post_filter):
+  // a size-0 aggregation then walks the documents directly instead of through Xapian's matcher.
+  bool matches_all = false;
 };
 
 Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query, const ShardQuery& request);

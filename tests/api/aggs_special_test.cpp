@@ -211,6 +211,38 @@ TEST_P(AggsSpecialTest, SamplerKeepsShardSizeDocsPerShard) {
   EXPECT_EQ(jstr(r, "aggregations.s.w.buckets.0.key"), "crash") << to_json(r);
 }
 
+// A size-0 request without a query walks every document of a shard directly: through a filtered
+// alias it must still see only the alias's documents, and a post_filter narrows the hits only.
+TEST_P(AggsSpecialTest, MatchAllAggregationsHonourFilteredAliasesAndPostFilter) {
+  std::map<std::string, int64_t> per_app;
+  for (int i = 0; i < kDocs; ++i) per_app[make_doc(i).app]++;
+  auto& h = server_->http();
+  std::string alias = index() + "-app1";
+  auto put = h.put("/" + index() + "/_alias/" + alias, R"({"filter":{"term":{"app":"app1"}}})");
+  ASSERT_EQ(put.status, 200) << describe(put);
+  auto r = h.post("/" + alias + "/_search", R"({"size":0,"aggs":{"apps":{"terms":{"field":"app"}}}})");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  auto doc = r.json();
+  EXPECT_EQ(jint(*jpath(doc, "hits.total"), "value"), per_app["app1"]) << to_json(doc);
+  const auto& buckets = jpath(doc, "aggregations.apps.buckets")->GetArray();
+  ASSERT_EQ(buckets.Size(), 1u) << to_json(doc);
+  EXPECT_EQ(jstr(buckets[0], "key"), "app1");
+  EXPECT_EQ(jint(buckets[0], "doc_count"), per_app["app1"]);
+
+  doc = search(R"({"size":0,"post_filter":{"term":{"app":"app2"}},"aggs":{"apps":{"terms":{"field":"app"}}}})");
+  EXPECT_EQ(jint(*jpath(doc, "hits.total"), "value"), per_app["app2"]) << to_json(doc);
+  std::map<std::string, int64_t> got;
+  for (const auto& b : jpath(doc, "aggregations.apps.buckets")->GetArray()) got[jstr(b, "key")] = jint(b, "doc_count");
+  EXPECT_EQ(got, per_app);
+
+  doc = search(R"({"size":0,"aggs":{"apps":{"terms":{"field":"app"}}}})");
+  EXPECT_EQ(jint(*jpath(doc, "hits.total"), "value"), kDocs) << to_json(doc);
+  EXPECT_EQ(jstr(*jpath(doc, "hits.total"), "relation"), "eq");
+  got.clear();
+  for (const auto& b : jpath(doc, "aggregations.apps.buckets")->GetArray()) got[jstr(b, "key")] = jint(b, "doc_count");
+  EXPECT_EQ(got, per_app);
+}
+
 TEST_P(AggsSpecialTest, TermsIncludeExcludeMissingMinDocCountAndOrder) {
   std::map<std::string, int64_t> all, app1;
   std::map<std::string, int64_t> max_votes;

@@ -410,22 +410,62 @@ class DigestPartial : public Partial {
 
 class DigestCollector : public Collector {
  public:
-  DigestCollector(const DigestDef* def, FieldValues values)
-      : values_(std::move(values)), partial_(std::make_unique<DigestPartial>(def, values_.field)) {}
-  void collect(Xapian::docid did, double) override {
-    each_number(values_, did, [&](double v) { partial_->digest.add(v); });
+  DigestCollector(const DigestDef* def, FieldValues values, ShardContext& ctx)
+      : values_(std::move(values)), partial_(std::make_unique<DigestPartial>(def, values_.field)) {
+    // Single-valued fields with few distinct values count per ordinal and feed the digest once,
+    // in order, at the end: no sorting of every value.
+    if (values_.numeric && values_.field && values_.numeric->multi.empty()) {
+      auto ords = ctx.doc_values().numeric_ordinals(*values_.field);
+      if (ords.ok() && *ords) {
+        ords_ = *ords;
+        counts_.assign(ords_->values.size(), 0);
+      }
+    }
   }
-  Result<PartialPtr> finish() override { return PartialPtr(std::move(partial_)); }
+  void collect(Xapian::docid did, double) override {
+    if (!ords_) {
+      each_number(values_, did, [&](double v) { partial_->digest.add(v); });
+      return;
+    }
+    uint32_t o = did < ords_->ords.size() ? ords_->ords[did] : NumericOrdinals::kNone;
+    if (o != NumericOrdinals::kNone) {
+      ++counts_[o];
+      ++counted_;
+    } else if (values_.missing_number) {
+      partial_->digest.add(*values_.missing_number);
+    }
+  }
+  Result<PartialPtr> finish() override {
+    if (ords_) {
+      TDigest& digest = partial_->digest;
+      bool exact = counted_ + static_cast<uint64_t>(digest.count()) <= TDigest::kExactLimit;
+      // Repeated values go in as weighted points no heavier than a centroid in the digest's middle
+      // may grow, so a value held by many documents still spreads over several centroids.
+      double chunk = exact ? 1 : std::max(1.0, std::floor(static_cast<double>(counted_) / (4 * digest.compression())));
+      for (size_t o = 0; o < counts_.size(); ++o) {
+        double left = static_cast<double>(counts_[o]);
+        while (left > 0) {
+          double w = std::min(left, chunk);
+          digest.add(ords_->values[o], w);
+          left -= w;
+        }
+      }
+    }
+    return PartialPtr(std::move(partial_));
+  }
 
  private:
   FieldValues values_;
   std::unique_ptr<DigestPartial> partial_;
+  std::shared_ptr<const NumericOrdinals> ords_;
+  std::vector<uint64_t> counts_;
+  uint64_t counted_ = 0;
 };
 
 Result<std::unique_ptr<Collector>> DigestDef::collector(ShardContext& ctx) const {
   auto values = resolve_values(source, ctx, ValuesKind::kNumeric, type);
   if (!values.ok()) return values.status();
-  return std::unique_ptr<Collector>(std::make_unique<DigestCollector>(this, std::move(*values)));
+  return std::unique_ptr<Collector>(std::make_unique<DigestCollector>(this, std::move(*values), ctx));
 }
 PartialPtr DigestDef::empty_partial() const { return std::make_unique<DigestPartial>(this, nullptr); }
 

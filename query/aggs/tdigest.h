@@ -30,6 +30,7 @@ class TDigest {
   void add(double v, double weight = 1);
   void merge(const TDigest& other);
   double count() const { return count_; }
+  double compression() const { return compression_; }
   bool empty() const { return count_ == 0; }
   double min() const { return min_; }
   double max() const { return max_; }

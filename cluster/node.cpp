@@ -12,6 +12,7 @@
 #include "cluster/search_coordinator.h"
 #include "cluster/terms_lookup.h"
 #include "index/date_math_name.h"
+#include "index/template_merge.h"
 #include "query/query_parser.h"
 #include "query/to_xapian.h"
 
@@ -39,6 +40,7 @@ std::string default_node_name() {
 Node::Node(NodeOptions options)
     : options_(std::move(options)),
       catalog_(options_.data_dir),
+      templates_(options_.data_dir),
       ingest_(options_.redis, options_.limits) {
   node_name_ = options_.node_name.empty() ? default_node_name() : options_.node_name;
 }
@@ -47,6 +49,7 @@ Node::~Node() { stop(); }
 
 Status Node::start() {
   QUARRY_RETURN_IF_ERROR(catalog_.load());
+  QUARRY_RETURN_IF_ERROR(templates_.load());
   auto uuid = load_or_make_cluster_uuid(options_.data_dir, catalog_);
   if (!uuid.ok()) return uuid.status();
   cluster_uuid_ = *uuid;
@@ -65,19 +68,13 @@ void Node::stop() {
 
 Status Node::attach(const std::shared_ptr<index::IndexService>& index) { return ingest_.attach(index); }
 
-Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::string& requested_name,
-                                                                const json::Value* body) {
+Result<index::IndexMetadata> Node::index_metadata_from_body(const std::string& name, const json::Value* body) {
   int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
-  auto resolved_name = index::resolve_date_math_name(requested_name, now_ms);
-  if (!resolved_name.ok()) return resolved_name.status();
-  const std::string& name = *resolved_name;
-  QUARRY_RETURN_IF_ERROR(index::validate_index_name(name));
   index::IndexMetadata meta;
   meta.name = name;
   meta.uuid = catalog_.new_uuid();
-  meta.creation_date_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch()).count();
+  meta.creation_date_ms = now_ms;
   if (body && !body->IsNull()) {
     if (!body->IsObject()) return Status::Parsing("request body must be a JSON object");
     for (auto it = body->MemberBegin(); it != body->MemberEnd(); ++it) {
@@ -100,22 +97,8 @@ Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::strin
           if (am.name == name) {
             return Status::InvalidArgument("alias name [" + am.name + "] self-conflicts with index name");
           }
-          const json::Value& av = a->value;
-          if (av.IsObject()) {
-            if (av.HasMember("filter")) am.filter_json = json::to_string(av["filter"]);
-            if (av.HasMember("routing") && av["routing"].IsString()) am.index_routing = am.search_routing = json::view(av["routing"]);
-            if (av.HasMember("index_routing") && av["index_routing"].IsString()) am.index_routing = json::view(av["index_routing"]);
-            if (av.HasMember("search_routing") && av["search_routing"].IsString()) am.search_routing = json::view(av["search_routing"]);
-            auto flag = [&](const char* key) -> std::optional<bool> {
-              if (!av.HasMember(key)) return std::nullopt;
-              const json::Value& b = av[key];
-              if (b.IsBool()) return b.GetBool();
-              if (b.IsString()) return json::view(b) == "true";
-              return std::nullopt;
-            };
-            am.is_write_index = flag("is_write_index");
-            am.is_hidden = flag("is_hidden");
-          }
+          // A definition that is not an object is read as an empty one, as before.
+          if (a->value.IsObject()) QUARRY_RETURN_IF_ERROR(index::parse_alias_definition(a->value, &am));
           meta.aliases[am.name] = am;
         }
       } else {
@@ -123,6 +106,36 @@ Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::strin
       }
     }
   }
+  return meta;
+}
+
+Result<std::shared_ptr<index::IndexService>> Node::create_index(const std::string& requested_name,
+                                                                const json::Value* body, bool automatic) {
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  auto resolved_name = index::resolve_date_math_name(requested_name, now_ms);
+  if (!resolved_name.ok()) return resolved_name.status();
+  const std::string& name = *resolved_name;
+  QUARRY_RETURN_IF_ERROR(index::validate_index_name(name));
+  // A hidden index is never configured by a template matching everything ("*"), as in
+  // Elasticsearch; index.hidden can only come from the request here.
+  bool hidden = false;
+  if (body && body->IsObject() && body->HasMember("settings") && (*body)["settings"].IsObject()) {
+    std::map<std::string, std::string> flat;
+    if (index::flatten_settings((*body)["settings"], &flat).ok()) hidden = flat["index.hidden"] == "true";
+  }
+  json::Document with_template;
+  if (auto tmpl = templates_.resolve_for_index(name, hidden)) {
+    if (automatic && tmpl->allow_auto_create == false) {
+      return Status::IndexNotFound("composable template " + index::java_list(tmpl->index_patterns) +
+                                   " forbids index auto creation");
+    }
+    index::apply_template(*tmpl, body, &with_template);
+    body = &with_template;
+  }
+  auto built = index_metadata_from_body(name, body);
+  if (!built.ok()) return built.status();
+  index::IndexMetadata meta = std::move(built).value();
   std::lock_guard lock(create_mu_);
   if (catalog_.find(name)) {
     auto existing = catalog_.find(name);
@@ -188,7 +201,7 @@ void Node::bulk(std::vector<ingest::BulkItem>& items, std::vector<ingest::BulkIt
     }
     auto target = catalog_.resolve_write(item.index);
     if (!target.ok() && target.status().code() == Code::kIndexNotFound && auto_create) {
-      auto created = create_index(item.index, nullptr);
+      auto created = create_index(item.index, nullptr, /*automatic=*/true);
       if (created.ok()) target = *created;
       else if (created.status().code() == Code::kAlreadyExists) target = catalog_.resolve_write(item.index);
       else target = created.status();

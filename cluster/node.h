@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "index/catalog.h"
+#include "index/template_registry.h"
 #include "ingest/bulk_request.h"
 #include "ingest/ingest_service.h"
 #include "query/search_request.h"
@@ -54,12 +55,20 @@ class Node {
   const std::string& cluster_uuid() const { return cluster_uuid_; }
   const std::string& node_name() const { return node_name_; }
   index::Catalog& catalog() { return catalog_; }
+  index::TemplateRegistry& templates() { return templates_; }
   ingest::IngestService& ingest() { return ingest_; }
 
   // ---- index administration ----
-  // body: {"settings":..,"mappings":..,"aliases":..} or null. Errors: kInvalidIndexName,
-  // kAlreadyExists, kMapperParsing, kInvalidArgument.
-  Result<std::shared_ptr<index::IndexService>> create_index(const std::string& name, const json::Value* body);
+  // body: {"settings":..,"mappings":..,"aliases":..} or null. The matching index template with
+  // the highest priority gives the index its start, the body is merged on top (index/template_merge.h).
+  // `automatic`: created by a write to a missing index (refused when the template says
+  // allow_auto_create: false). Errors: kInvalidIndexName, kAlreadyExists, kMapperParsing,
+  // kInvalidArgument, kIndexNotFound (auto-creation forbidden).
+  Result<std::shared_ptr<index::IndexService>> create_index(const std::string& name, const json::Value* body,
+                                                            bool automatic = false);
+  // The metadata a create-index body gives an index named `name` (already resolved and valid),
+  // templates not applied; nothing is created. Errors as create_index.
+  Result<index::IndexMetadata> index_metadata_from_body(const std::string& name, const json::Value* body);
   // Deletes concrete indices (after resolution). Errors: kIndexNotFound.
   Status delete_index(const std::string& name);
   Status refresh(const std::vector<std::shared_ptr<index::IndexService>>& indices);
@@ -87,6 +96,7 @@ class Node {
   std::string cluster_uuid_;
   std::string node_name_;
   index::Catalog catalog_;
+  index::TemplateRegistry templates_;
   ingest::IngestService ingest_;
   std::mutex create_mu_;  // serialises index creation and deletion
   std::unique_ptr<boost::asio::thread_pool> search_pool_;

@@ -13,15 +13,19 @@ namespace quarry::index {
 namespace {
 
 // Flattens {"index":{"number_of_shards":1}} and {"number_of_shards":"1"} alike into
-// "index.number_of_shards" -> "1".
-Status flatten(const json::Value& v, const std::string& prefix, std::map<std::string, std::string>* out) {
+// "index.number_of_shards" -> "1" (with `normalize`, keys always get the "index." prefix).
+Status flatten(const json::Value& v, const std::string& prefix, std::map<std::string, std::string>* out,
+               bool normalize = false) {
   for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
     std::string key = prefix.empty() ? std::string(json::view(it->name))
                                      : prefix + "." + std::string(json::view(it->name));
     const auto& val = it->value;
     if (val.IsObject()) {
-      QUARRY_RETURN_IF_ERROR(flatten(val, key, out));
-    } else if (val.IsString()) {
+      QUARRY_RETURN_IF_ERROR(flatten(val, key, out, normalize));
+      continue;
+    }
+    if (normalize && key.rfind("index.", 0) != 0) key = "index." + key;
+    if (val.IsString()) {
       (*out)[key] = std::string(json::view(val));
     } else if (val.IsNull()) {
       out->erase(key);
@@ -104,6 +108,29 @@ Result<int64_t> parse_time_value(std::string_view text, std::string_view setting
   return Status::InvalidArgument("failed to parse setting [" + std::string(setting_name) +
                                  "] with value [" + t +
                                  "] as a time value: unit is missing or unrecognized");
+}
+
+Status flatten_settings(const json::Value& settings, std::map<std::string, std::string>* out) {
+  if (!settings.IsObject()) return Status::InvalidArgument("settings must be an object");
+  return flatten(settings, "", out, /*normalize=*/true);
+}
+
+Status parse_alias_definition(const json::Value& av, AliasMetadata* am) {
+  if (!av.IsObject()) return Status::Parsing("[" + am->name + "] alias definition must be an object");
+  if (av.HasMember("filter")) am->filter_json = json::to_string(av["filter"]);
+  if (av.HasMember("routing") && av["routing"].IsString()) am->index_routing = am->search_routing = json::view(av["routing"]);
+  if (av.HasMember("index_routing") && av["index_routing"].IsString()) am->index_routing = json::view(av["index_routing"]);
+  if (av.HasMember("search_routing") && av["search_routing"].IsString()) am->search_routing = json::view(av["search_routing"]);
+  auto flag = [&](const char* key) -> std::optional<bool> {
+    if (!av.HasMember(key)) return std::nullopt;
+    const json::Value& b = av[key];
+    if (b.IsBool()) return b.GetBool();
+    if (b.IsString()) return json::view(b) == "true";
+    return std::nullopt;
+  };
+  am->is_write_index = flag("is_write_index");
+  am->is_hidden = flag("is_hidden");
+  return Status::Ok();
 }
 
 Status parse_index_settings(const json::Value& settings, IndexSettings* out, bool creating) {

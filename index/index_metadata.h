@@ -54,6 +54,15 @@ struct IndexMetadata {
 // settings ("unknown setting [index.foo] please check that any required plugins are installed").
 Status parse_index_settings(const json::Value& settings, IndexSettings* out, bool creating);
 
+// Flattens a "settings" object (nested or flat) into "index."-prefixed keys with string values,
+// as Elasticsearch normalises them; a null value removes the key. Errors: kInvalidArgument when
+// `settings` is not an object.
+Status flatten_settings(const json::Value& settings, std::map<std::string, std::string>* out);
+
+// Reads one alias definition ({"filter":..,"routing":..,"is_write_index":..}) into `out`, whose
+// name is already set. Errors: kParsing when the definition is not an object.
+Status parse_alias_definition(const json::Value& definition, AliasMetadata* out);
+
 // Elasticsearch's index-name rules. Errors: kInvalidIndexName with ES's reasons.
 Status validate_index_name(std::string_view name);
 

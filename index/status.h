@@ -30,6 +30,8 @@ enum class Code {
   kNotFound,             // resource_not_found_exception
   kAliasesNotFound,      // aliases_not_found_exception
   kAlreadyExists,        // resource_already_exists_exception
+  kInvalidIndexTemplate, // invalid_index_template_exception
+  kIndexTemplateMissing, // index_template_missing_exception
   kVersionConflict,      // version_conflict_engine_exception
   kIndexClosed,          // index_closed_exception
   kTooManyBuckets,       // too_many_buckets_exception (search.max_buckets)

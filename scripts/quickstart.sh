@@ -26,10 +26,17 @@ else
   done
 fi
 
+# The shipped Steam review template (mapping, 2 shards) applies to every new index named
+# reviews* or steam-reviews*; installing it again updates it in place.
+echo "==> installing the index template [steam-reviews] (scripts/steam_reviews_template.json)"
+curl -fsS -XPUT "$URL/_index_template/steam-reviews" -H 'Content-Type: application/json' \
+  --data-binary @"$QUARRY_ROOT/scripts/steam_reviews_template.json" >/dev/null ||
+  { echo "quarryd on $URL refused the template (an older quarryd still running? scripts/stop.sh, then again)"; exit 1; }
+
 if ! curl -fsS -o /dev/null "$URL/reviews" 2>/dev/null; then
   echo "==> loading $DEMO_DOCS generated demo reviews into index [reviews]"
-  curl -fsS -XPUT "$URL/reviews" -H 'Content-Type: application/json' \
-    -d "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},\"mappings\":$(cat "$QUARRY_ROOT/scripts/reviews_mapping.json")}" >/dev/null
+  # No mapping here: the template gives the index its mapping and settings.
+  curl -fsS -XPUT "$URL/reviews" >/dev/null
   "$BUILD_DIR/server/quarry" generate "$DEMO_DOCS" --seed 42 |
     "$BUILD_DIR/server/quarry" load - --url "$URL" --index reviews --id-field review_id --refresh
 fi
@@ -40,6 +47,7 @@ Quarry is running on $URL  (stop it with: scripts/stop.sh)
 Try:
   curl '$URL/'
   curl '$URL/_cat/indices?v'
+  curl '$URL/_index_template/steam-reviews?pretty'
   curl '$URL/reviews/_search?pretty' -H 'Content-Type: application/json' -d '{"query":{"match":{"review":"crash"}},"size":3}'
   curl '$URL/reviews/_count?pretty' -H 'Content-Type: application/json' -d '{"query":{"term":{"recommended":false}}}'
 MSG

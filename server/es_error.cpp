@@ -28,6 +28,8 @@ EsErrorKind es_error_kind(Code code) {
     case Code::kNotFound: return {"resource_not_found_exception", 404};
     case Code::kAliasesNotFound: return {"aliases_not_found_exception", 404};
     case Code::kAlreadyExists: return {"resource_already_exists_exception", 400};
+    case Code::kInvalidIndexTemplate: return {"invalid_index_template_exception", 400};
+    case Code::kIndexTemplateMissing: return {"index_template_missing_exception", 404};
     case Code::kVersionConflict: return {"version_conflict_engine_exception", 409};
     case Code::kIndexClosed: return {"index_closed_exception", 400};
     case Code::kTooManyBuckets: return {"too_many_buckets_exception", 400};

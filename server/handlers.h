@@ -15,6 +15,7 @@ struct ServerInfo {
 void register_root_handlers(Router& router, cluster::Node& node, const ServerInfo& info);
 void register_index_handlers(Router& router, cluster::Node& node);
 void register_alias_handlers(Router& router, cluster::Node& node);
+void register_template_handlers(Router& router, cluster::Node& node);
 void register_document_handlers(Router& router, cluster::Node& node);
 void register_bulk_handlers(Router& router, cluster::Node& node);
 void register_search_handlers(Router& router, cluster::Node& node);
@@ -38,6 +39,7 @@ inline void register_all_handlers(Router& router, cluster::Node& node, const Ser
   register_root_handlers(router, node, info);
   register_index_handlers(router, node);
   register_alias_handlers(router, node);
+  register_template_handlers(router, node);
   register_document_handlers(router, node);
   register_bulk_handlers(router, node);
   register_scroll_handlers(router, node);

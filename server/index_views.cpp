@@ -54,6 +54,10 @@ void write_settings(json::Writer& w, const index::IndexMetadata& meta, bool flat
   all["index.provided_name"] = meta.name;
   all["index.version.created"] = "8512000";
   all["index.routing.allocation.include._tier_preference"] = "data_content";
+  write_flat_settings(w, all, flat);
+}
+
+void write_flat_settings(json::Writer& w, const std::map<std::string, std::string>& all, bool flat) {
   if (flat) {
     w.StartObject();
     for (const auto& [k, v] : all) {

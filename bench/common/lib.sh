@@ -7,7 +7,7 @@
 #   reviews.ndjson          `quarry generate N --seed SEED`
 #   flat.tsv                the same documents for the peers (bench.py flatten)
 #   search.tsv, aggs.tsv    the fixed query mix (bench.py queries)
-#   quarry/data             quarryd's data dir: index "reviews", 2 shards, scripts/reviews_mapping.json
+#   quarry/data             quarryd's data dir: index "reviews", 2 shards, the mapping of scripts/steam_reviews_template.json
 #   raw-xapian/shard-0      one database, the layout of a quarryd shard (bench_raw_xapian_ingest)
 #   sqlite.db               table reviews + FTS5 (external content) + indexes
 #   pg/data                 a private PostgreSQL cluster (owner: postgres), database "bench"
@@ -19,7 +19,10 @@ set -euo pipefail
 
 BENCH_COMMON=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_COMMON/../.." && pwd)
-MAPPING="$ROOT/scripts/reviews_mapping.json"
+# The review mapping is the shipped Steam review template's; bench_init writes it out as a file
+# for the tools that take a "mappings" object.
+REVIEW_TEMPLATE="$ROOT/scripts/steam_reviews_template.json"
+MAPPING=""
 PY=/usr/bin/python3
 BENCH_PY="$BENCH_COMMON/bench.py"
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -41,6 +44,8 @@ bench_init() {  # N
   "$PY" -c 'import psycopg2, pymysql' 2>/dev/null || die "apt-get install -y python3-psycopg2 python3-pymysql"
   RUN=$(mktemp -d "${TMPDIR:-/tmp}/quarry-bench.XXXXXX")
   chmod 755 "$RUN"
+  MAPPING="$RUN/reviews_mapping.json"
+  jq '.template.mappings' "$REVIEW_TEMPLATE" >"$MAPPING" || die "cannot read $REVIEW_TEMPLATE"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }

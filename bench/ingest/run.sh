@@ -7,7 +7,7 @@
 # 2. generates N synthetic Steam reviews once (`quarry generate N --seed $SEED`),
 # 3. raw Xapian: 2 databases on 2 threads, then 1 database on 1 thread,
 # 4. full path: a fresh quarryd (own data dir, private Redis), a 2-shard index with the same
-#    mapping (scripts/reviews_mapping.json) and refresh_interval 1s, `quarry load` of the
+#    mapping (that of scripts/steam_reviews_template.json) and refresh_interval 1s, `quarry load` of the
 #    file; the measure is the time from the start of the load until _count == N (searchable),
 #    for each batch:concurrency in $LOADS,
 # 5. the same (raw 2 threads and full path) with `review` mapped with index_options "freqs",
@@ -32,7 +32,7 @@ LOADS=${LOADS:-"1000:4 2000:2"}
 INDEX=reviews
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-MAPPING="$ROOT/scripts/reviews_mapping.json"
+REVIEW_TEMPLATE="$ROOT/scripts/steam_reviews_template.json"  # its mappings are the review mapping
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -112,6 +112,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+MAPPING="$WORK/reviews_mapping.json"
+jq '.template.mappings' "$REVIEW_TEMPLATE" >"$MAPPING" || die "cannot read $REVIEW_TEMPLATE"
 
 # ---------------------------------------------------------------- data
 if [[ -n "${REVIEWS_FILE:-}" ]]; then

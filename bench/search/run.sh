@@ -6,7 +6,7 @@
 #
 # load  : generates N reviews (`quarry generate N --seed $SEED`) and loads every system that is
 #         not loaded yet in WORK_DIR (default /work/bench-data/N; see bench/common/lib.sh): Quarry
-#         (2 shards, scripts/reviews_mapping.json, refreshed until _count == N), raw Xapian (one
+#         (2 shards, the mapping of scripts/steam_reviews_template.json, refreshed until _count == N), raw Xapian (one
 #         database, quarryd's layout), SQLite FTS5, PostgreSQL (tsvector 'simple' + GIN), Sphinx
 #         plain (indexer) and real-time (SphinxQL INSERT). Load times are logged, not reported.
 # query : starts every server on loopback from the loaded data and runs, for each system in turn,

@@ -9,8 +9,9 @@ JsonValueReader::JsonValueReader(InputReader& input, size_t max_value_bytes)
 JsonValueReader::Next JsonValueReader::next(std::string& text, std::string& error) {
   enum class State { kBetween, kGarbage, kObject, kString, kEscape };
   State state = State::kBetween;
-  int depth = 0;
+  std::string open;  // the brackets open at this point, innermost last
   bool oversized = false;
+  std::string garbage_error = "expected a JSON object";
   text.clear();
   for (;;) {
     const std::string_view chunk = input_.buffered();
@@ -21,7 +22,7 @@ JsonValueReader::Next JsonValueReader::next(std::string& text, std::string& erro
       }
       if (state == State::kBetween) return Next::kEnd;
       text.clear();
-      error = state == State::kGarbage ? "expected a JSON object"
+      error = state == State::kGarbage ? garbage_error
                                        : "JSON object not closed at the end of the input";
       return Next::kBad;
     }
@@ -36,13 +37,13 @@ JsonValueReader::Next JsonValueReader::next(std::string& text, std::string& erro
         if (c == ' ' || c == '\t' || c == '\r') continue;
         value_line_ = line_;
         state = c == '{' ? State::kObject : State::kGarbage;
-        depth = 0;
+        open.clear();
       }
       if (state == State::kGarbage) {
         if (c != '\n') continue;
         ++line_;
         input_.consume(i + 1);
-        error = "expected a JSON object";
+        error = garbage_error;
         return Next::kBad;
       }
       if (c == '\n') ++line_;
@@ -60,9 +61,17 @@ JsonValueReader::Next JsonValueReader::next(std::string& text, std::string& erro
           if (c == '"') {
             state = State::kString;
           } else if (c == '{' || c == '[') {
-            ++depth;
+            open.push_back(c);
           } else if (c == '}' || c == ']') {
-            if (--depth == 0) {
+            if (open.back() != (c == '}' ? '{' : '[')) {
+              // The object is broken: skip the rest of its line as one bad record.
+              garbage_error = "malformed JSON: a bracket closes what it did not open";
+              state = State::kGarbage;
+              text.clear();
+              break;
+            }
+            open.pop_back();
+            if (open.empty()) {
               input_.consume(i + 1);
               if (!oversized) return Next::kValue;
               error = "JSON object longer than " + std::to_string(max_value_bytes_) +

@@ -254,10 +254,6 @@ class LoadRun {
     BulkSender sender(client, options_.retry, counters_, console_, sender_number);
     sender.stop_retrying_when(options_.interrupted);
     while (std::optional<BulkBatch> batch = queue_.pop()) {
-      if (interrupted()) {  // left unsent: the checkpoint stays before it
-        tracker_.batch_done(batch->ticket, false);
-        continue;
-      }
       if (aborted_.load()) {
         sender.fail_all(*batch, "not sent: the load was aborted");
         tracker_.batch_done(batch->ticket, false);
@@ -385,6 +381,7 @@ Result<LoadSummary> run_load(const LoadOptions& options) {
   summary.failure_reasons = console.failure_reasons();
   summary.checkpoint = tracker.checkpoint();
   if (tracker.finished()) {
+    summary.interrupted = false;  // the interruption came after everything was loaded
     checkpoint.remove();
   } else if (checkpoint.kept()) {
     summary.checkpoint_path = checkpoint.path();

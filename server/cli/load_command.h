@@ -59,8 +59,9 @@ struct LoadOptions {
   std::string checkpoint_path;
   bool write_checkpoint = true;
   bool resume = false;             // skip what the checkpoint says is loaded
-  // Set (by a signal handler thread) to stop: nothing more is read or sent but the requests in
-  // flight, and the checkpoint keeps the position. May be null.
+  // Set (by a signal watcher thread) to stop: nothing more is read, the batches already made
+  // (at most two per connection) are sent without further retries, and the checkpoint keeps
+  // the position. May be null.
   const std::atomic<bool>* interrupted = nullptr;
 };
 

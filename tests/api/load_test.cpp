@@ -159,6 +159,23 @@ TEST_F(LoadTest, CsvIntoAnIndexWithoutMappingInfersTheTypes) {
   EXPECT_EQ(jstr(r.json(), "inferred.mappings.properties.recommended.type"), "boolean");
 }
 
+TEST_F(LoadTest, SeveralConnectionsIntoAMissingIndexLoseNothing) {
+  // The first requests of a load all find the index missing and race to create it.
+  const fs::path file = tmp_.path() / "generated.ndjson";
+  {
+    Process gen({QUARRY_CLI_PATH, "generate", "3000", "--seed", "5", "--out", file.string()},
+                tmp_.path() / "gen.out", tmp_.path() / "gen.err");
+    ASSERT_TRUE(gen.wait(120s).has_value());
+    ASSERT_EQ(gen.exit_code(), 0);
+  }
+  for (const char* index : {"fresh1", "fresh2", "fresh3"}) {
+    LoadRun run = quarry_load(tmp_, {file.string(), "--url", server_.base_url(), "--index", index,
+                                     "--batch-size", "25", "--concurrency", "8", "--refresh"});
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    EXPECT_EQ(count_of(server_.http(), index), 3000);
+  }
+}
+
 // A page as store.steampowered.com/appreviews/<appid>?json=1 answers it.
 std::string steam_page(const std::vector<std::tuple<std::string, bool, std::string>>& reviews) {
   std::string out = R"({"success":1,"query_summary":{"num_reviews":)" +

@@ -156,6 +156,10 @@ class LoadRun {
       skip = resumed_->records;
     }
     tracker_.set_identity(input, identity);
+    if (head.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      tracker_.end_input(input, 0);  // empty: nothing to load, whatever the format
+      return reader.position();
+    }
 
     const LoadFormat format =
         options_.format == LoadFormat::kAuto ? detect_load_format(file, head) : options_.format;

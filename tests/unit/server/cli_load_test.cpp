@@ -669,3 +669,42 @@ TEST(CliLoadCheckpoint, WrittenAtomicallyAndReadBack) {
 
 }  // namespace
 }  // namespace quarry::cli
+
+namespace quarry::cli {
+namespace {
+
+TEST(CliLoad, EmptyInputsLoadNothingWhateverTheirFormat) {
+  TestBulkServer server([](const RecordedRequest& req, size_t) { return all_created(req); });
+  TempFile empty("");
+  TempFile blank("\n  \n\n");
+  CapturedConsole console;
+  LoadOptions o = fast_options(server.url(), console.file());
+  o.files = {empty.path(), blank.path()};  // no --index needed: there are no documents
+  auto summary = run_load(o);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->ok()) << console.text();
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(CliLoadConsole, FailuresAreGroupedByReasonWithoutTheDocumentsDetails) {
+  LoadCounters counters;
+  CapturedConsole out;
+  LoadConsole::Options options;
+  options.progress = false;
+  LoadConsole console(counters, -1, options, out.file());
+  const std::string parse = "document_parsing_exception: failed to parse field [votes] of type [long]";
+  console.failure("a.csv:2", parse + " in document with id '1'. Preview of field's value: 'x'");
+  console.failure("a.csv:9", parse + " in document with id '7'. Preview of field's value: 'y'");
+  console.failure("a.csv:4", "CSV record has 2 fields, the header has 3");
+  const auto reasons = console.failure_reasons();
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(reasons[0].reason, parse);
+  EXPECT_EQ(reasons[0].count, 2u);
+  EXPECT_EQ(reasons[0].first_at, "a.csv:2");
+  EXPECT_EQ(reasons[1].count, 1u);
+  EXPECT_NE(out.text().find("error: a.csv:9: " + parse + " in document with id '7'"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace quarry::cli

@@ -218,6 +218,12 @@ void Node::bulk(std::vector<ingest::BulkItem>& items, std::vector<ingest::BulkIt
     targets[name] = *target;
     groups[name].push_back(i);
   }
+  // An index is in the catalog before its ingest pipelines are attached; its creator holds
+  // create_mu_ through both. Waiting for the lock once makes sure a target that another request
+  // is still creating is ready to take writes (else they fail with index_not_found).
+  if (!groups.empty()) {
+    std::lock_guard barrier(create_mu_);
+  }
   for (auto& [name, positions] : groups) {
     std::vector<ingest::BulkItem> group_items;
     group_items.reserve(positions.size());

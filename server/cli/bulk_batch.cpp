@@ -19,16 +19,17 @@ Batcher::Batcher(size_t max_docs, size_t max_bytes, Sink sink)
       max_bytes_(std::max<size_t>(1, max_bytes)),
       sink_(std::move(sink)) {}
 
-void Batcher::begin_input(std::string source, std::string target) {
+void Batcher::begin_input(std::string source, std::string target, size_t input) {
   flush();
   current_.source = std::move(source);
   current_.target = std::move(target);
+  current_.input = input;
 }
 
-void Batcher::add(std::string_view item, uint64_t line) {
+void Batcher::add(std::string_view item, uint64_t line, uint64_t record) {
   if (!current_.items.empty() && current_.body.size() + item.size() > max_bytes_) flush();
   if (current_.body.empty()) current_.body.reserve(std::min(max_bytes_, size_t{1} << 20));
-  current_.items.push_back({current_.body.size(), item.size(), line});
+  current_.items.push_back({current_.body.size(), item.size(), line, record});
   current_.body.append(item);
   if (current_.items.size() >= max_docs_ || current_.body.size() >= max_bytes_) flush();
 }
@@ -38,6 +39,7 @@ void Batcher::flush() {
   BulkBatch next;
   next.source = current_.source;
   next.target = current_.target;
+  next.input = current_.input;
   std::swap(next, current_);
   sink_(std::move(next));
 }

@@ -87,6 +87,30 @@ bool id_text(const rapidjson::Value& v, std::string& out) {
 
 }  // namespace
 
+bool document_id(const rapidjson::Value& doc, std::string_view id_field, std::string& id,
+                 std::string& error) {
+  const rapidjson::Value* v = find_path(doc, id_field);
+  if (v == nullptr) {
+    error = "document has no id field [" + std::string(id_field) + "]";
+    return false;
+  }
+  if (!id_text(*v, id)) {
+    error = "id field [" + std::string(id_field) + "] must be a non-empty string or an integer";
+    return false;
+  }
+  return true;
+}
+
+void append_index_action(std::string& item, std::string_view index, std::string_view id) {
+  item.append("{\"index\":{\"_index\":");
+  append_json_string(item, index);
+  if (!id.empty()) {
+    item.append(",\"_id\":");
+    append_json_string(item, id);
+  }
+  item.append("}}\n");
+}
+
 bool is_bulk_action_line(std::string_view line) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(line.data(), line.size());
@@ -111,26 +135,10 @@ ItemAssembler::Outcome ItemAssembler::add_document(std::string_view line, std::s
     return Outcome::kError;
   }
   std::string id;
-  if (!id_field_.empty()) {
-    const rapidjson::Value* v = find_path(doc_, id_field_);
-    if (v == nullptr) {
-      error = "document has no id field [" + id_field_ + "]";
-      return Outcome::kError;
-    }
-    if (!id_text(*v, id)) {
-      error = "id field [" + id_field_ + "] must be a non-empty string or an integer";
-      return Outcome::kError;
-    }
-  }
+  if (!id_field_.empty() && !document_id(doc_, id_field_, id, error)) return Outcome::kError;
   item.clear();
   item.reserve(line.size() + id.size() + index_.size() + 40);
-  item.append("{\"index\":{\"_index\":");
-  append_json_string(item, index_);
-  if (!id.empty()) {
-    item.append(",\"_id\":");
-    append_json_string(item, id);
-  }
-  item.append("}}\n");
+  append_index_action(item, index_, id);
   item.append(line);
   item.push_back('\n');
   return Outcome::kItem;

@@ -29,6 +29,14 @@ inline InputFormat detect_input_format(std::string_view first_line) {
   return is_bulk_action_line(first_line) ? InputFormat::kBulk : InputFormat::kDocuments;
 }
 
+// The _id of a document from its (dotted) `id_field`: a non-empty string, or an integer in
+// decimal. False and `error` when the field is missing or of another type.
+bool document_id(const rapidjson::Value& doc, std::string_view id_field, std::string& id,
+                 std::string& error);
+
+// Appends the action line {"index":{"_index":INDEX[,"_id":ID]}} and its '\n' ("" = no _id).
+void append_index_action(std::string& item, std::string_view index, std::string_view id);
+
 class ItemAssembler {
  public:
   enum class Outcome {

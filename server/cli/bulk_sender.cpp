@@ -24,6 +24,10 @@ BulkSender::BulkSender(HttpClient& client, RetryPolicy policy, LoadCounters& cou
       console_(console),
       jitter_(jitter_seed) {}
 
+bool BulkSender::stopping() const {
+  return stop_ != nullptr && stop_->load(std::memory_order_relaxed);
+}
+
 void BulkSender::back_off(int attempt) {
   const int shift = std::min(attempt - 1, 20);
   auto delay = std::min(policy_.initial_backoff * (int64_t{1} << shift), policy_.max_backoff);
@@ -36,7 +40,7 @@ void BulkSender::back_off(int attempt) {
 void BulkSender::fail_items(const BulkBatch& batch, const std::vector<size_t>& items,
                             const std::string& reason, SendResult& result) {
   for (size_t i : items) {
-    console_.error(batch.source + ":" + std::to_string(batch.items[i].line) + ": " + reason);
+    console_.failure(batch.source + ":" + std::to_string(batch.items[i].line), reason);
   }
   result.failed += items.size();
   counters_.docs_failed.fetch_add(items.size(), std::memory_order_relaxed);
@@ -44,6 +48,7 @@ void BulkSender::fail_items(const BulkBatch& batch, const std::vector<size_t>& i
 
 SendResult BulkSender::fail_all(const BulkBatch& batch, const std::string& reason) {
   SendResult result;
+  result.acknowledged = false;
   std::vector<size_t> all(batch.items.size());
   std::iota(all.begin(), all.end(), size_t{0});
   fail_items(batch, all, reason, result);
@@ -70,9 +75,14 @@ SendResult BulkSender::send(const BulkBatch& batch) {
     if (!whole_failure.empty()) {
       if (last_try) {
         result.unreachable = !reply.ok();
+        result.acknowledged = false;
         fail_items(batch, pending,
                    "gave up after " + std::to_string(attempt) + " tries: " + whole_failure,
                    result);
+        return result;
+      }
+      if (stopping()) {
+        result.acknowledged = false;
         return result;
       }
       console_.warn(whole_failure + "; retrying " + std::to_string(pending.size()) +
@@ -106,12 +116,17 @@ SendResult BulkSender::send(const BulkBatch& batch) {
       } else if (o.retryable() && !last_try) {
         retry.push_back(pending[k]);
       } else {
+        if (o.retryable()) result.acknowledged = false;  // still 429 after every try
         fail_items(batch, {pending[k]}, o.reason, result);
       }
     }
     result.loaded += loaded;
     counters_.docs_loaded.fetch_add(loaded, std::memory_order_relaxed);
     if (retry.empty()) return result;
+    if (stopping()) {
+      result.acknowledged = false;
+      return result;
+    }
     console_.warn(std::to_string(retry.size()) + " docs rejected with 429; retrying them (try " +
                   std::to_string(attempt + 1) + " of " + std::to_string(policy_.max_tries) + ")");
     back_off(attempt);

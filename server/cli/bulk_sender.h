@@ -7,6 +7,7 @@
 // as "file:line: reason". One sender (and HttpClient) per thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -27,6 +28,9 @@ struct SendResult {
   uint64_t loaded = 0;
   uint64_t failed = 0;
   bool unreachable = false;  // gave up because the server could not be reached
+  // The server answered for every item (loaded, or rejected for a reason that sending it again
+  // would not change): the batch must not be sent again on a resume.
+  bool acknowledged = true;
 };
 
 class BulkSender {
@@ -36,11 +40,16 @@ class BulkSender {
 
   SendResult send(const BulkBatch& batch);
 
+  // While *stop is true, send() retries nothing more: what is pending stays unsent (neither
+  // loaded nor failed) and the batch is not acknowledged. Used when the load is interrupted.
+  void stop_retrying_when(const std::atomic<bool>* stop) { stop_ = stop; }
+
   // Counts every item of `batch` as failed with `reason` (used for batches never sent).
   SendResult fail_all(const BulkBatch& batch, const std::string& reason);
 
  private:
   void back_off(int attempt);
+  bool stopping() const;
   void fail_items(const BulkBatch& batch, const std::vector<size_t>& items,
                   const std::string& reason, SendResult& result);
 
@@ -49,6 +58,7 @@ class BulkSender {
   LoadCounters& counters_;
   LoadConsole& console_;
   Rng jitter_;
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 }  // namespace quarry::cli

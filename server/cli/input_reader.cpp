@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -22,12 +23,16 @@ Result<std::unique_ptr<InputReader>> InputReader::open(const std::string& path,
   if (fd < 0) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
   struct stat st {};
   int64_t size = -1;
+  int64_t mtime_ns = -1;
   if (::fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
       ::close(fd);
       return Status::IOError("cannot read " + path + ": is a directory");
     }
-    if (S_ISREG(st.st_mode)) size = static_cast<int64_t>(st.st_size);
+    if (S_ISREG(st.st_mode)) {
+      size = static_cast<int64_t>(st.st_size);
+      mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    }
   }
   gzFile file = ::gzdopen(fd, "rb");
   if (file == nullptr) {
@@ -36,13 +41,15 @@ Result<std::unique_ptr<InputReader>> InputReader::open(const std::string& path,
   }
   ::gzbuffer(file, 256 * 1024);
   return std::unique_ptr<InputReader>(
-      new InputReader(is_stdin ? "<stdin>" : path, file, size, max_line_bytes));
+      new InputReader(is_stdin ? "<stdin>" : path, file, size, mtime_ns, max_line_bytes));
 }
 
-InputReader::InputReader(std::string name, gzFile file, int64_t size, size_t max_line_bytes)
+InputReader::InputReader(std::string name, gzFile file, int64_t size, int64_t mtime_ns,
+                         size_t max_line_bytes)
     : name_(std::move(name)),
       file_(file),
       size_(size),
+      mtime_ns_(mtime_ns),
       max_line_bytes_(max_line_bytes),
       buffer_(new char[kBufferBytes]) {}
 
@@ -67,7 +74,23 @@ bool InputReader::refill() {
     return false;
   }
   end_ = static_cast<size_t>(n);
+  if (!started_) {
+    started_ = true;
+    // A byte order mark (spreadsheets write one before CSV) is not part of the first record.
+    if (end_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) begin_ = 3;
+    if (begin_ == end_) return refill();
+  }
   return true;
+}
+
+std::string_view InputReader::peek(size_t n) {
+  if (!started_) refill();
+  return std::string_view(buffer_.get() + begin_, std::min(n, end_ - begin_));
+}
+
+std::string_view InputReader::buffered() {
+  if (begin_ == end_) refill();
+  return std::string_view(buffer_.get() + begin_, end_ - begin_);
 }
 
 InputReader::LineResult InputReader::read_line(std::string& line) {

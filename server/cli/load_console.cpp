@@ -1,6 +1,8 @@
 // Progress and message output of `quarry load` (see load_console.h).
 #include "server/cli/load_console.h"
 
+#include <algorithm>
+
 namespace quarry::cli {
 
 LoadConsole::LoadConsole(const LoadCounters& counters, int64_t total_bytes, Options options,
@@ -53,6 +55,37 @@ void LoadConsole::warn(const std::string& message) {
   } else if (warnings_ == options_.max_warnings + 1) {
     print_message("warning: further warnings are not shown");
   }
+}
+
+void LoadConsole::note(const std::string& message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  print_message(message);
+}
+
+void LoadConsole::failure(const std::string& at, const std::string& reason) {
+  error(at + ": " + reason);
+  // Elasticsearch reasons name the document and quote its value: group without those parts.
+  std::string key = reason;
+  for (const char* tail : {" in document with id", ". Preview of field's value"}) {
+    const size_t cut = key.find(tail);
+    if (cut != std::string::npos) key.resize(cut);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (reasons_.size() >= kMaxReasons && reasons_.count(key) == 0) key = "other reasons";
+  FailureReason& r = reasons_[key];
+  if (r.count++ == 0) {
+    r.reason = key;
+    r.first_at = at;
+  }
+}
+
+std::vector<FailureReason> LoadConsole::failure_reasons() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<FailureReason> out;
+  for (const auto& [key, r] : reasons_) out.push_back(r);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const FailureReason& a, const FailureReason& b) { return a.count > b.count; });
+  return out;
 }
 
 ProgressSnapshot LoadConsole::snapshot() const {

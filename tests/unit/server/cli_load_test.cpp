@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -21,7 +22,9 @@
 #include <vector>
 
 #include "server/cli/http_client.h"
+#include "server/cli/load_checkpoint.h"
 #include "server/cli/load_command.h"
+#include "server/cli/resume_tracker.h"
 
 namespace quarry::cli {
 namespace {
@@ -191,7 +194,10 @@ class TempFile {
       std::fclose(f);
     }
   }
-  ~TempFile() { std::remove(path_.c_str()); }
+  ~TempFile() {
+    std::remove(path_.c_str());
+    std::remove((path_ + ".quarry-checkpoint").c_str());  // left by loads that did not finish
+  }
   const std::string& path() const { return path_; }
 
  private:
@@ -436,6 +442,268 @@ TEST(CliHttpUrl, ParsesHostPortAndPrefix) {
   EXPECT_FALSE(parse_http_url("http://host:70000").ok());
   EXPECT_FALSE(parse_http_url("http://").ok());
   EXPECT_FALSE(parse_http_url("https://host").ok());
+}
+
+}  // namespace
+}  // namespace quarry::cli
+
+namespace quarry::cli {
+namespace {
+
+// The ids of the documents the server answered 2xx for, request by request.
+std::vector<std::string> ids_sent(const std::vector<RecordedRequest>& requests) {
+  std::vector<std::string> ids;
+  for (const RecordedRequest& r : requests) {
+    for (const std::string& line : lines_of(r.body)) {
+      rapidjson::Document d;
+      d.Parse(line.c_str());
+      if (!d.HasParseError() && d.HasMember("index")) ids.push_back(d["index"]["_id"].GetString());
+    }
+  }
+  return ids;
+}
+
+std::set<std::string> id_range(int from, int to) {
+  std::set<std::string> out;
+  for (int i = from; i < to; ++i) out.insert(std::to_string(i));
+  return out;
+}
+
+TEST(CliLoadResume, AnInterruptedLoadResumesWhereTheServerStoppedAcknowledging) {
+  std::atomic<bool> interrupted{false};
+  TestBulkServer first([&](const RecordedRequest& req, size_t n) {
+    if (n == 4) interrupted = true;  // Ctrl-C while the fourth request is in flight
+    return all_created(req);
+  });
+  TempFile file(documents(1000));
+  const std::string checkpoint = file.path() + ".quarry-checkpoint";
+  CapturedConsole console;
+  LoadOptions o = fast_options(first.url(), console.file());
+  o.files = {file.path()};
+  o.index = "r";
+  o.id_field = "id";
+  o.batch_size = 10;
+  o.concurrency = 3;
+  o.interrupted = &interrupted;
+  auto summary = run_load(o);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->interrupted);
+  EXPECT_FALSE(summary->ok());
+  EXPECT_EQ(summary->checkpoint_path, checkpoint);
+  const std::vector<std::string> first_ids = ids_sent(first.requests());
+  // The batches already made are sent (at most two per connection beyond those answered); the
+  // reader stopped long before the end.
+  ASSERT_GE(first_ids.size(), 40u);
+  ASSERT_LE(first_ids.size(), 200u);
+  auto saved = read_checkpoint(checkpoint);
+  ASSERT_TRUE(saved.ok() && saved->has_value());
+  EXPECT_EQ((*saved)->records, first_ids.size());
+  EXPECT_EQ((*saved)->complete_inputs, 0u);
+  EXPECT_NE(format_load_summary(*summary).find("--resume"), std::string::npos);
+
+  TestBulkServer second([](const RecordedRequest& req, size_t) { return all_created(req); });
+  interrupted = false;
+  o.url = second.url();
+  o.resume = true;
+  summary = run_load(o);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_TRUE(summary->ok()) << console.text();
+  const std::vector<std::string> second_ids = ids_sent(second.requests());
+  EXPECT_EQ(summary->loaded, second_ids.size());
+  // Every record exactly once over the two runs.
+  std::set<std::string> all(first_ids.begin(), first_ids.end());
+  for (const std::string& id : second_ids) EXPECT_TRUE(all.insert(id).second) << "sent twice: " << id;
+  EXPECT_EQ(all, id_range(0, 1000));
+  EXPECT_NE(access(checkpoint.c_str(), F_OK), 0) << "the checkpoint is removed when done";
+  EXPECT_FALSE(run_load(o).ok()) << "nothing left to resume";
+}
+
+TEST(CliLoadResume, BatchesTheServerNeverAcknowledgedAreSentAgain) {
+  // The server answers the first two requests and then only 503.
+  TestBulkServer failing([](const RecordedRequest& req, size_t n) -> CannedResponse {
+    if (n <= 2) return all_created(req);
+    return {503, R"({"error":{"type":"unavailable","reason":"down"},"status":503})"};
+  });
+  TempFile file(documents(50));
+  CapturedConsole console;
+  LoadOptions o = fast_options(failing.url(), console.file());
+  o.files = {file.path()};
+  o.index = "r";
+  o.id_field = "id";
+  o.batch_size = 10;
+  o.concurrency = 1;
+  o.retry.max_tries = 2;
+  o.checkpoint_path = file.path() + ".ckpt";
+  auto summary = run_load(o);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->loaded, 20u);
+  EXPECT_EQ(summary->failed, 30u);
+  EXPECT_EQ(summary->checkpoint.records, 20u);
+
+  TestBulkServer healthy([](const RecordedRequest& req, size_t) { return all_created(req); });
+  o.url = healthy.url();
+  o.resume = true;
+  summary = run_load(o);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->ok()) << console.text();
+  EXPECT_EQ(ids_in(healthy.requests()), id_range(20, 50));
+}
+
+TEST(CliLoadResume, RefusesAnInputThatChangedOrACheckpointOfAnotherLoad) {
+  TestBulkServer server([](const RecordedRequest& req, size_t) { return all_created(req); });
+  TempFile file(documents(30));
+  CapturedConsole console;
+  LoadOptions o = fast_options(server.url(), console.file());
+  o.files = {file.path()};
+  o.index = "r";
+  o.checkpoint_path = file.path() + ".ckpt";
+  LoadCheckpoint c;
+  c.index = "r";
+  c.input_count = 1;
+  c.records = 10;
+  c.inputs.push_back({file.path(), 5, 0, 5, 0});  // another size
+  ASSERT_TRUE(write_checkpoint(o.checkpoint_path, c).ok());
+  o.resume = true;
+  auto summary = run_load(o);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->resume_refused);
+  EXPECT_TRUE(server.requests().empty());
+  EXPECT_NE(console.text().find("is not the input the checkpoint was written for"),
+            std::string::npos);
+  EXPECT_EQ(access(o.checkpoint_path.c_str(), F_OK), 0) << "a refused resume keeps it";
+
+  o.index = "other";
+  auto other = run_load(o);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.status().message().find("index [r]"), std::string::npos);
+  std::remove(o.checkpoint_path.c_str());
+}
+
+TEST(CliLoadStrict, StopsAtTheFirstMalformedRecordAfterSendingWhatCameBefore) {
+  TestBulkServer server([](const RecordedRequest& req, size_t) { return all_created(req); });
+  TempFile file(",id,review\n0,1,fine\n1,2,\"multi\nline\"\n2,3,too,many\n3,4,never sent\n",
+                ".csv");
+  CapturedConsole console;
+  LoadOptions o = fast_options(server.url(), console.file());
+  o.files = {file.path()};
+  o.index = "r";
+  o.id_field = "id";
+  o.strict = true;
+  auto summary = run_load(o);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->strict_stopped);
+  EXPECT_EQ(summary->loaded, 2u);
+  EXPECT_EQ(summary->failed, 1u);
+  EXPECT_EQ(ids_in(server.requests()), (std::set<std::string>{"1", "2"}));
+  EXPECT_NE(console.text().find(file.path() + ":5: CSV record has 4 fields, the header has 3"),
+            std::string::npos)
+      << console.text();
+  std::remove((file.path() + ".quarry-checkpoint").c_str());
+
+  // Without --strict the load goes on, and the summary groups failures by reason.
+  o.strict = false;
+  o.resume = false;
+  summary = run_load(o);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->loaded, 3u);
+  ASSERT_EQ(summary->failure_reasons.size(), 1u);
+  EXPECT_EQ(summary->failure_reasons[0].first_at, file.path() + ":5");
+  EXPECT_NE(format_load_summary(*summary).find("1 x CSV record has 4 fields"), std::string::npos);
+}
+
+TEST(CliResumeTracker, MovesOnlyPastBatchesAcknowledgedWithoutAGap) {
+  std::vector<LoadCheckpoint> saves;
+  LoadCheckpoint start;
+  start.input_count = 2;
+  ResumeTracker tracker(start, [&](const LoadCheckpoint& c) { saves.push_back(c); });
+  tracker.set_identity(0, {"a", 1, 1, 1, 1});
+  const uint64_t t1 = tracker.add_batch(0, 10);
+  const uint64_t t2 = tracker.add_batch(0, 25);  // records 11..25, some of them malformed
+  tracker.end_input(0, 27);
+  tracker.set_identity(1, {"b", 2, 2, 2, 2});
+  const uint64_t t3 = tracker.add_batch(1, 10);
+  const uint64_t t4 = tracker.add_batch(1, 20);
+  tracker.batch_done(t2, true);  // out of order: nothing moves yet
+  EXPECT_TRUE(saves.empty());
+  tracker.batch_done(t1, true);  // t1, t2 and the end of input 0
+  ASSERT_EQ(saves.size(), 1u);
+  EXPECT_EQ(saves.back().complete_inputs, 1u);
+  EXPECT_EQ(saves.back().records, 0u);
+  ASSERT_EQ(saves.back().inputs.size(), 2u);
+  EXPECT_EQ(saves.back().inputs[1].name, "b");
+  tracker.batch_done(t3, false);  // never acknowledged: the position stays before it for good
+  tracker.batch_done(t4, true);
+  EXPECT_EQ(saves.size(), 1u);
+  EXPECT_FALSE(tracker.finished());
+  EXPECT_EQ(tracker.checkpoint().records, 0u);
+}
+
+TEST(CliLoadCheckpoint, WrittenAtomicallyAndReadBack) {
+  TempFile file("");
+  const std::string path = file.path() + ".ckpt";
+  LoadCheckpoint c;
+  c.index = "reviews";
+  c.input_count = 3;
+  c.complete_inputs = 1;
+  c.records = 1234;
+  c.inputs.push_back({"a.csv", 100, 1700000000123456789, 100, 0xfedcba9876543210ULL});
+  c.inputs.push_back({"<stdin>", -1, -1, 65536, 42});
+  ASSERT_TRUE(write_checkpoint(path, c).ok());
+  auto back = read_checkpoint(path);
+  ASSERT_TRUE(back.ok() && back->has_value());
+  const LoadCheckpoint& r = **back;
+  EXPECT_EQ(r.index, "reviews");
+  EXPECT_EQ(r.input_count, 3u);
+  EXPECT_EQ(r.complete_inputs, 1u);
+  EXPECT_EQ(r.records, 1234u);
+  ASSERT_EQ(r.inputs.size(), 2u);
+  EXPECT_EQ(identity_mismatch(r.inputs[0], c.inputs[0]), "");
+  EXPECT_EQ(identity_mismatch(r.inputs[1], c.inputs[1]), "");
+  EXPECT_NE(identity_mismatch(r.inputs[0], c.inputs[1]), "");
+  EXPECT_EQ(access((path + ".tmp").c_str(), F_OK), -1);
+  std::remove(path.c_str());
+  auto missing = read_checkpoint(path);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+}  // namespace
+}  // namespace quarry::cli
+
+namespace quarry::cli {
+namespace {
+
+TEST(CliLoad, EmptyInputsLoadNothingWhateverTheirFormat) {
+  TestBulkServer server([](const RecordedRequest& req, size_t) { return all_created(req); });
+  TempFile empty("");
+  TempFile blank("\n  \n\n");
+  CapturedConsole console;
+  LoadOptions o = fast_options(server.url(), console.file());
+  o.files = {empty.path(), blank.path()};  // no --index needed: there are no documents
+  auto summary = run_load(o);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->ok()) << console.text();
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(CliLoadConsole, FailuresAreGroupedByReasonWithoutTheDocumentsDetails) {
+  LoadCounters counters;
+  CapturedConsole out;
+  LoadConsole::Options options;
+  options.progress = false;
+  LoadConsole console(counters, -1, options, out.file());
+  const std::string parse = "document_parsing_exception: failed to parse field [votes] of type [long]";
+  console.failure("a.csv:2", parse + " in document with id '1'. Preview of field's value: 'x'");
+  console.failure("a.csv:9", parse + " in document with id '7'. Preview of field's value: 'y'");
+  console.failure("a.csv:4", "CSV record has 2 fields, the header has 3");
+  const auto reasons = console.failure_reasons();
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(reasons[0].reason, parse);
+  EXPECT_EQ(reasons[0].count, 2u);
+  EXPECT_EQ(reasons[0].first_at, "a.csv:2");
+  EXPECT_EQ(reasons[1].count, 1u);
+  EXPECT_NE(out.text().find("error: a.csv:9: " + parse + " in document with id '7'"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -21,7 +21,3 @@ export function formatDate(iso) {
   if (Number.isNaN(d.getTime())) return String(iso);
   return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
-
-export function plural(n, one, many) {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
-}

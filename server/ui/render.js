@@ -3,7 +3,7 @@
 // what a click does is decided by the callbacks in `actions`, supplied by app.js.
 
 import { el, svg, highlighted } from './dom.js';
-import { formatCount, formatDate, formatPlaytime, plural } from './format.js';
+import { formatCount, formatDate, formatPlaytime } from './format.js';
 import { valueLabel } from './schema.js';
 import { PAGE_SIZE, FROM_SIZE_PAGES } from './state.js';
 
@@ -56,13 +56,21 @@ function renderHit(hit, schema, position) {
 
   const meta = [];
   if (dateIso) meta.push(el('time', { datetime: dateIso }, formatDate(dateIso)));
-  if (votes !== undefined) meta.push(el('span', { class: 'votes' }, plural(Number(votes), 'person found this helpful', 'people found this helpful')));
+  if (votes !== undefined) {
+    meta.push(el('span', { class: 'votes' }, Number(votes) ? `${formatCount(Number(votes))} found this helpful` : 'no helpful votes yet'));
+  }
   if (playtime !== undefined) meta.push(el('span', { class: 'playtime' }, `${formatPlaytime(playtime)} played`));
   if (typeof language === 'string') meta.push(el('span', { class: 'language' }, language));
 
   const snippet = el('p', { class: 'snippet' });
-  if (fragment) snippet.append(highlighted(fragment));
-  else if (typeof text === 'string') snippet.append(text.length > 260 ? `${text.slice(0, 260)}…` : text);
+  if (fragment) {
+    // Ellipses where the fragment cuts the review.
+    const plain = fragment.replace(/[\u0001\u0002]/g, '');
+    const at = typeof text === 'string' ? text.indexOf(plain) : -1;
+    snippet.append(at > 0 ? '…' : '', highlighted(fragment), at >= 0 && at + plain.length < text.length ? '…' : '');
+  } else if (typeof text === 'string') {
+    snippet.append(text.length > 260 ? `${text.slice(0, 260)}…` : text);
+  }
 
   const full = el('div', { id: fullId, class: 'full', hidden: true });
   if (typeof text === 'string') full.append(...reviewParagraphs(text));

@@ -53,12 +53,13 @@ export function schemaFromMapping(properties) {
   const dateFields = fields.filter((f) => f.type === 'date' || f.type === 'date_nanos').map((f) => f.path);
   const numberType = ['long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float'];
 
-  const textField = has('review', 'text') ? 'review' : textFields[0] || null;
+  const textField = ['review', 'text', 'body', 'content', 'message', 'description', 'comment', 'title']
+    .find((name) => has(name, 'text')) || textFields[0] || null;
   const dateField = has('timestamp_created', 'date') ? 'timestamp_created' : dateFields[0] || null;
   const verdictField = has('recommended', 'boolean') ? 'recommended' : null;
   const votesField = numberType.includes(byPath.get('votes_helpful')) ? 'votes_helpful' : null;
   const playtimeField = numberType.includes(byPath.get('author.playtime_forever')) ? 'author.playtime_forever' : null;
-  const titleField = has('app_name', 'text', 'keyword') ? 'app_name' : null;
+  const titleField = ['app_name', 'title', 'name', 'subject'].find((name) => has(name, 'text', 'keyword')) || null;
 
   let facets;
   if (isReviews) {

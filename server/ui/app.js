@@ -217,6 +217,8 @@ function render(response, context, reversed, interval) {
   renderPager(ui.pager, total, state, hits, actions);
   renderFacets(ui.facets, response, schema, state, expanded, actions);
   renderChips(ui.chips, state, schema, actions);
+  const active = Object.values(state.filters).reduce((n, values) => n + values.length, 0);
+  ui.facetsToggle.textContent = active ? `Filters (${active} selected)` : 'Filters';
   const selection = response.aggregations && response.aggregations.selection;
   renderPositiveShare(ui.share, selection);
   renderComplaints(ui.complaints, ui.complaintsCard, selection, actions);

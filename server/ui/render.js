@@ -141,7 +141,7 @@ export function renderFacets(container, response, schema, state, expanded, actio
         'data-field': facet.field, 'data-value': it.value, 'data-focus-key': `facet:${facet.field}:${it.value}`,
         onclick: () => actions.toggleFilter(facet.field, it.value),
       },
-      facet.field === schema.verdictField ? verdictIconLabel(isTrue(it.value)) : el('span', { class: 'facet-label' }, valueLabel(facet, it.value)),
+      facet.field === schema.verdictField ? verdictIconLabel(isTrue(it.value)) : el('span', { class: 'facet-label', title: valueLabel(facet, it.value) }, valueLabel(facet, it.value)),
       el('span', { class: 'facet-count' }, it.count === null ? '–' : formatCount(it.count),
         el('span', { class: 'visually-hidden' }, ' reviews'))));
     }));
@@ -218,15 +218,13 @@ export function renderComplaints(list, card, selection, actions) {
     list.replaceChildren(el('li', { class: 'muted small none' }, sampled ? 'Nothing stands out.' : 'No negative reviews in this selection.'));
     return;
   }
-  const top = Math.max(...words.buckets.map((b) => b.doc_count));
   list.replaceChildren(...words.buckets.map((b) => el('li', {},
     el('button', {
       type: 'button', class: 'word', 'data-focus-key': `word:${b.key}`,
       title: `Add “${b.key}” to the search`, onclick: () => actions.addWord(b.key),
     },
     el('span', { class: 'word-text' }, b.key),
-    el('span', { class: 'word-bar', 'aria-hidden': 'true' }, el('span', { class: 'word-fill', style: { width: `${Math.round((b.doc_count / top) * 100)}%` } })),
-    el('span', { class: 'word-count muted' }, `${formatCount(b.doc_count)}`,
+    el('span', { class: 'word-count' }, formatCount(b.doc_count),
       el('span', { class: 'visually-hidden' }, ` of ${formatCount(sampled)} negative reviews sampled`))))));
 }
 

@@ -17,15 +17,15 @@ const FACET_SIZE_EXPANDED = 50;
 const SAMPLE_PER_SHARD = 200;
 const COMPLAINT_WORDS = 12;
 
-// The query part shared by hits and aggregations: text and ranges.
-function baseQuery(state, schema) {
-  const must = [];
+function textClauses(state, schema) {
+  if (!state.q.trim()) return [];
+  const qs = { query: state.q, default_operator: 'AND' };
+  if (schema.textField) qs.default_field = schema.textField;
+  return [{ query_string: qs }];
+}
+
+function rangeClauses(state, schema) {
   const filter = [];
-  if (state.q.trim()) {
-    const qs = { query: state.q, default_operator: 'AND' };
-    if (schema.textField) qs.default_field = schema.textField;
-    must.push({ query_string: qs });
-  }
   if (schema.dateField && (state.from || state.to)) {
     const range = { format: 'strict_date_optional_time' };
     if (state.from) range.gte = state.from;
@@ -38,8 +38,22 @@ function baseQuery(state, schema) {
     if (state.vmax) range.lte = Number(state.vmax);
     filter.push({ range: { [schema.votesField]: range } });
   }
+  return filter;
+}
+
+// The query part shared by hits and aggregations: text and ranges.
+function baseQuery(state, schema) {
+  const must = textClauses(state, schema);
+  const filter = rangeClauses(state, schema);
   if (!must.length && !filter.length) return { match_all: {} };
   return { bool: { must, filter } };
+}
+
+// The plain words of the query (no operators, fields or quotes), lower-cased: the complaints
+// leave them out, since every matching review has them.
+function queryWords(q) {
+  return [...new Set(q.toLowerCase().replace(/\b[\w.]+:/g, ' ').split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w && !['and', 'or', 'not', 'to'].includes(w)))];
 }
 
 function facetClauses(state, schema, except = null) {
@@ -120,10 +134,14 @@ export function buildSearchBody(state, schema, { interval, expanded = new Set() 
     selection.positive = { filter: { term: { [schema.verdictField]: true } } };
     if (schema.textField) {
       // The words of the negative reviews in a sample of the best matches, scored against the
-      // whole selection: what sets the complaints apart from what everybody writes about.
+      // reviews of the population chosen with facets and ranges (the whole index without them):
+      // what sets these complaints apart from what everybody writes about. The query text and a
+      // verdict selection stay out of the background, or it would be the foreground itself.
       const significant = { field: schema.textField, size: COMPLAINT_WORDS };
-      const selectionClauses = [query, ...allFacets].filter((c) => !c.match_all);
-      if (selectionClauses.length) significant.background_filter = { bool: { filter: selectionClauses } };
+      const words = queryWords(state.q);
+      if (words.length) significant.exclude = words;
+      const population = [...rangeClauses(state, schema), ...facetClauses(state, schema, schema.verdictField)];
+      if (population.length) significant.background_filter = { bool: { filter: population } };
       selection.complaints = {
         filter: { term: { [schema.verdictField]: false } },
         aggs: {

@@ -7,7 +7,7 @@
 // (a counter of finished renders).
 
 import { api, ApiError } from './api.js';
-import { el } from './dom.js';
+import { el, replaceChildren } from './dom.js';
 import { drawChart } from './chart.js';
 import { formatCount } from './format.js';
 import { buildSearchBody, chartInterval, spanBody } from './request.js';
@@ -47,10 +47,11 @@ function finishRender(status) {
   document.body.dataset.renders = String(renders);
 }
 
-function showMessage(title, detail, { retry = false } = {}) {
-  ui.message.replaceChildren(
+// `reason`: the server's own words (shown as written, in monospace) rather than the page's.
+function showMessage(title, detail, { retry = false, reason = false } = {}) {
+  replaceChildren(ui.message,
     el('p', { class: 'message-title' }, title),
-    detail ? el('p', { class: 'message-detail' }, detail) : null,
+    detail ? el('p', { class: reason ? 'message-detail reason' : 'message-detail' }, detail) : null,
     retry ? el('button', { type: 'button', class: 'secondary', onclick: () => { shownHash = null; show(); } }, 'Try again') : null);
   ui.message.hidden = false;
 }
@@ -60,21 +61,25 @@ function hideMessage() {
   ui.message.replaceChildren();
 }
 
-// What a failed request means to the person using the page.
+// What a failed request means to the person using the page: {title, detail, retry, reason}.
 function explain(err, index) {
-  if (!(err instanceof ApiError)) return ['Something went wrong in the page.', String(err && err.message || err)];
-  if (err.kind === 'unreachable') return ['The server does not answer.', err.message, true];
+  if (!(err instanceof ApiError)) return { title: 'Something went wrong in the page.', detail: String((err && err.message) || err) };
+  if (err.kind === 'unreachable') return { title: 'The server does not answer.', detail: err.message, retry: true };
   if (err.type === 'index_not_found_exception') {
-    return [`There is no index [${index}].`, `${err.message}. Pick another index above.`];
+    return { title: `There is no index [${index}]. Pick another index above.`, detail: err.message, reason: true };
   }
-  if (err.status === 400) return ['The search could not run.', err.message];
-  return [`The server answered with an error (${err.status}).`, err.message, err.status >= 500];
+  if (err.status === 400) return { title: 'The search could not run.', detail: err.message, reason: true };
+  return { title: `The server answered with an error (${err.status}).`, detail: err.message, retry: err.status >= 500, reason: true };
 }
 
+// After an error nothing of the previous answer stays on screen: it would describe another search.
 function clearResults() {
   ui.results.replaceChildren();
   ui.pager.replaceChildren();
   ui.count.textContent = '';
+  ui.facets.replaceChildren();
+  ui.overview.hidden = true;
+  lastChart = null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,8 +201,8 @@ async function show({ focusResults = false } = {}) {
   } catch (err) {
     if (err.name === 'AbortError') return;
     if (controller !== inflight) return;
-    const [title, detail, retry] = explain(err, state.index);
-    showMessage(title, detail, { retry });
+    const { title, detail, ...options } = explain(err, state.index);
+    showMessage(title, detail, options);
     clearResults();
     if (err instanceof ApiError && err.type === 'index_not_found_exception') {
       ui.index.value = '';

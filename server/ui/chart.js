@@ -62,7 +62,7 @@ export function drawChart(container, buckets, { interval, withVerdict }) {
   const yMax = yTicks[yTicks.length - 1];
   const y = (v) => PAD.top + plotH - (v / yMax) * plotH;
   const slot = plotW / buckets.length;
-  const barW = Math.max(1, slot * (buckets.length > 40 ? 0.85 : 0.7));
+  const barW = Math.min(48, Math.max(1, slot * (buckets.length > 40 ? 0.85 : 0.7)));
 
   const total = buckets.reduce((n, b) => n + b.doc_count, 0);
   const busiest = buckets.reduce((best, b) => (b.doc_count > best.doc_count ? b : best), buckets[0]);

@@ -24,7 +24,7 @@ const ui = {
   votesMin: $('votes-min'), votesMax: $('votes-max'), votesRange: $('votes-range'),
   chips: $('chips'), message: $('message'), facets: $('facets'), facetsToggle: $('facets-toggle'),
   chart: $('chart'), share: $('positive-share'), complaints: $('complaints'), complaintsCard: $('complaints-card'),
-  count: $('result-count'), results: $('results'), pager: $('pager'), overview: document.querySelector('.overview'),
+  count: $('result-count'), chartTitle: $('chart-title'), qLabel: document.querySelector('label[for="q"]'), results: $('results'), pager: $('pager'), overview: document.querySelector('.overview'),
 };
 
 let indices = null;            // [{name, docs}] from _cat/indices
@@ -143,6 +143,11 @@ function syncControls(context) {
   ui.sort.value = schema.sorts.some((s) => s.value === state.sort) ? state.sort : 'relevance';
   ui.dateRange.hidden = !schema.dateField;
   ui.votesRange.hidden = !schema.votesField;
+  // Words that name the documents: reviews on the review mapping, documents elsewhere.
+  const many = schema.noun.many;
+  ui.chartTitle.textContent = `${many[0].toUpperCase()}${many.slice(1)} over time`;
+  ui.qLabel.textContent = `Search ${many}`;
+  ui.q.placeholder = schema.isReviews ? 'Search reviews, e.g. crashes AND refund' : `Search ${many}`;
   ui.dateFrom.value = state.from;
   ui.dateTo.value = state.to;
   ui.votesMin.value = state.vmin;
@@ -218,7 +223,7 @@ function render(response, context, reversed, interval) {
   const { schema } = context;
   const total = response.hits.total ? response.hits.total.value : response.hits.hits.length;
   const hits = renderResults(ui.results, response, schema, reversed);
-  renderCount(ui.count, total, state);
+  renderCount(ui.count, total, state, schema.noun);
   renderPager(ui.pager, total, state, hits, actions);
   renderFacets(ui.facets, response, schema, state, expanded, actions);
   renderChips(ui.chips, state, schema, actions);
@@ -229,7 +234,7 @@ function render(response, context, reversed, interval) {
   renderComplaints(ui.complaints, ui.complaintsCard, selection, actions);
   ui.overview.hidden = !(selection && selection.volume) && ui.complaintsCard.hidden;
   if (selection && selection.volume) {
-    lastChart = { buckets: selection.volume.buckets, options: { interval, withVerdict: Boolean(schema.verdictField) } };
+    lastChart = { buckets: selection.volume.buckets, options: { interval, withVerdict: Boolean(schema.verdictField), noun: schema.noun } };
     drawChart(ui.chart, lastChart.buckets, lastChart.options);
   } else {
     lastChart = null;

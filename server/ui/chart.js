@@ -47,10 +47,10 @@ function split(bucket, withVerdict) {
 
 // Draws into `container` (an element whose width the chart fills). Returns nothing; an empty
 // selection shows a short note instead of axes.
-export function drawChart(container, buckets, { interval, withVerdict }) {
+export function drawChart(container, buckets, { interval, withVerdict, noun }) {
   container.replaceChildren();
   if (!buckets || !buckets.length) {
-    container.append(el('p', { class: 'muted chart-empty' }, 'No dated reviews in this selection.'));
+    container.append(el('p', { class: 'muted chart-empty' }, `No dated ${noun.many} in this selection.`));
     return;
   }
   const width = Math.max(280, Math.floor(container.clientWidth || 640));
@@ -66,7 +66,7 @@ export function drawChart(container, buckets, { interval, withVerdict }) {
 
   const total = buckets.reduce((n, b) => n + b.doc_count, 0);
   const busiest = buckets.reduce((best, b) => (b.doc_count > best.doc_count ? b : best), buckets[0]);
-  const summary = `Reviews per ${interval} from ${bucketLabel(buckets[0].key, interval)} to ` +
+  const summary = `${noun.many[0].toUpperCase()}${noun.many.slice(1)} per ${interval} from ${bucketLabel(buckets[0].key, interval)} to ` +
     `${bucketLabel(buckets[buckets.length - 1].key, interval)}: ${formatCount(total)} in all, ` +
     `most in ${bucketLabel(busiest.key, interval)} (${formatCount(busiest.doc_count)}).`;
 
@@ -83,9 +83,9 @@ export function drawChart(container, buckets, { interval, withVerdict }) {
     const [pos, neg] = values[i];
     const x = PAD.left + i * slot + (slot - barW) / 2;
     const detail = withVerdict
-      ? `${bucketLabel(bucket.key, interval)}: ${formatCount(bucket.doc_count)} reviews, ` +
+      ? `${bucketLabel(bucket.key, interval)}: ${formatCount(bucket.doc_count)} ${noun.many}, ` +
         `${formatCount(pos)} recommended, ${formatCount(neg)} not recommended`
-      : `${bucketLabel(bucket.key, interval)}: ${formatCount(bucket.doc_count)} reviews`;
+      : `${bucketLabel(bucket.key, interval)}: ${formatCount(bucket.doc_count)} ${noun.many}`;
     const group = svg('g', { class: 'bar' }, svg('title', {}, detail));
     if (pos > 0) group.append(svg('rect', { x, width: barW, y: y(pos), height: y(0) - y(pos), class: withVerdict ? 'pos' : 'all' }));
     if (neg > 0) group.append(svg('rect', { x, width: barW, y: y(pos + neg), height: y(pos) - y(pos + neg), class: 'neg' }));

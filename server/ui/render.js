@@ -79,11 +79,11 @@ function renderHit(hit, schema, position) {
   const toggle = el('button', {
     type: 'button', class: 'link-button expand', 'aria-expanded': 'false', 'aria-controls': fullId,
     'data-focus-key': `expand:${hit._id}`,
-  }, typeof text === 'string' ? 'Read the full review' : 'Show the document');
+  }, typeof text === 'string' ? `Read the full ${schema.noun.one}` : 'Show the document');
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', String(open));
-    toggle.textContent = open ? 'Show less' : (typeof text === 'string' ? 'Read the full review' : 'Show the document');
+    toggle.textContent = open ? 'Show less' : (typeof text === 'string' ? `Read the full ${schema.noun.one}` : 'Show the document');
     full.hidden = !open;
     snippet.hidden = open;
   });
@@ -102,22 +102,22 @@ export function renderResults(container, response, schema, reversed) {
   const hits = [...response.hits.hits];
   if (reversed) hits.reverse();
   if (!hits.length) {
-    container.replaceChildren(el('p', { class: 'empty' }, 'No reviews match. Try fewer words or remove a filter.'));
+    container.replaceChildren(el('p', { class: 'empty' }, `No ${schema.noun.many} match. Try fewer words or remove a filter.`));
     return hits;
   }
   container.replaceChildren(...hits.map((hit, i) => renderHit(hit, schema, i)));
   return hits;
 }
 
-export function renderCount(node, total, state) {
+export function renderCount(node, total, state, noun) {
   if (total === 0) {
-    node.textContent = 'No reviews match';
+    node.textContent = `No ${noun.many} match`;
     return;
   }
   const start = (state.page - 1) * PAGE_SIZE + 1;
   const end = Math.min(total, state.page * PAGE_SIZE);
   node.replaceChildren(
-    el('strong', { class: 'total' }, formatCount(total)), total === 1 ? ' review' : ' reviews',
+    el('strong', { class: 'total' }, formatCount(total)), ` ${total === 1 ? noun.one : noun.many}`,
     el('span', { class: 'muted' }, ` · showing ${formatCount(start)}–${formatCount(end)}`));
 }
 
@@ -143,7 +143,7 @@ export function renderFacets(container, response, schema, state, expanded, actio
       },
       facet.field === schema.verdictField ? verdictIconLabel(isTrue(it.value)) : el('span', { class: 'facet-label', title: valueLabel(facet, it.value) }, valueLabel(facet, it.value)),
       el('span', { class: 'facet-count' }, it.count === null ? '–' : formatCount(it.count),
-        el('span', { class: 'visually-hidden' }, ' reviews'))));
+        el('span', { class: 'visually-hidden' }, ` ${schema.noun.many}`))));
     }));
     const more = agg && agg.values && (agg.values.sum_other_doc_count > 0 || expanded.has(facet.field)) && !facet.boolean
       ? el('button', {

@@ -65,8 +65,14 @@ export function schemaFromMapping(properties) {
   if (isReviews) {
     facets = REVIEW_FACETS.filter((f) => byPath.has(f.field));
   } else {
-    facets = fields
-      .filter((f) => (f.type === 'keyword' || f.type === 'boolean') && !ID_LIKE.test(f.path))
+    // Booleans and keyword fields first; then the keyword sub-fields of text fields (dynamic
+    // mapping's "x.keyword"), except those of the text searched and the card title, which hold
+    // whole sentences rather than categories.
+    const wholeText = new Set([textField, titleField].filter(Boolean).map((f) => `${f}.keyword`));
+    const candidates = fields.filter((f) => (f.type === 'keyword' || f.type === 'boolean') &&
+      !ID_LIKE.test(f.path) && !wholeText.has(f.path));
+    const subField = (f) => byPath.get(f.path.replace(/\.[^.]+$/, '')) === 'text';
+    facets = [...candidates.filter((f) => !subField(f)), ...candidates.filter(subField)]
       .slice(0, MAX_GENERIC_FACETS)
       .map((f) => ({ field: f.path, label: humanize(f.path) }));
   }
@@ -85,8 +91,11 @@ export function schemaFromMapping(properties) {
   }
   for (const s of sorts) s.sort = [...s.sort, { [idField]: 'asc' }];
 
+  // What the page calls the documents: reviews on the review mapping, documents elsewhere.
+  const noun = isReviews ? { one: 'review', many: 'reviews' } : { one: 'document', many: 'documents' };
+
   return {
-    isReviews, textField, dateField, verdictField, votesField, playtimeField, titleField, idField,
+    isReviews, noun, textField, dateField, verdictField, votesField, playtimeField, titleField, idField,
     facets, sorts,
     facetByField: new Map(facets.map((f) => [f.field, f])),
   };

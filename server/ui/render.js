@@ -102,7 +102,11 @@ export function renderResults(container, response, schema, reversed) {
   const hits = [...response.hits.hits];
   if (reversed) hits.reverse();
   if (!hits.length) {
-    container.replaceChildren(el('p', { class: 'empty' }, `No ${schema.noun.many} match. Try fewer words or remove a filter.`));
+    // A shared URL can point past the last page once documents are gone.
+    const text = response.hits.total && response.hits.total.value > 0
+      ? 'This page is past the last result. Go back to an earlier page.'
+      : `No ${schema.noun.many} match. Try fewer words or remove a filter.`;
+    container.replaceChildren(el('p', { class: 'empty' }, text));
     return hits;
   }
   container.replaceChildren(...hits.map((hit, i) => renderHit(hit, schema, i)));
@@ -114,7 +118,7 @@ export function renderCount(node, total, state, noun) {
     node.textContent = `No ${noun.many} match`;
     return;
   }
-  const start = (state.page - 1) * PAGE_SIZE + 1;
+  const start = Math.min(total, (state.page - 1) * PAGE_SIZE + 1);
   const end = Math.min(total, state.page * PAGE_SIZE);
   node.replaceChildren(
     el('strong', { class: 'total' }, formatCount(total)), ` ${total === 1 ? noun.one : noun.many}`,

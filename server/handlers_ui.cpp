@@ -62,14 +62,15 @@ HttpResponse serve(const HttpRequest& req, std::string_view name) {
     res.body.assign(asset.data.data(), asset.data.size());
     return res;
   }
-  return error_response(Status::NotFound("no file [" + std::string(name) + "] in the review explorer (/_ui/)"));
+  return error_response(
+      Status::NotFound("no file [" + std::string(name) + "] in the review explorer (/_ui/)"));
 }
 
 }  // namespace
 
 void register_ui_handlers(Router& router) {
   router.add("GET", "/_ui", [](HttpRequest& req) {
-    // "/_ui" and "/_ui/" are the same path segments to the router; only the raw path tells them apart.
+    // "/_ui" and "/_ui/" have the same segments for the router; only the path tells them apart.
     if (req.path.ends_with('/')) return serve(req, "index.html");
     HttpResponse res;
     res.status = 302;
@@ -77,7 +78,8 @@ void register_ui_handlers(Router& router) {
     res.headers.emplace_back("Location", "/_ui/");
     return res;
   });
-  router.add("GET", "/_ui/{file}", [](HttpRequest& req) { return serve(req, req.path_param("file")); });
+  router.add("GET", "/_ui/{file}",
+             [](HttpRequest& req) { return serve(req, req.path_param("file")); });
 }
 
 }  // namespace quarry::server

@@ -46,7 +46,9 @@ std::vector<fs::path> page_files() {
   static const std::set<std::string> kServed = {".html", ".js", ".css", ".svg"};
   std::vector<fs::path> out;
   for (const auto& entry : fs::directory_iterator(kUiDir)) {
-    if (entry.is_regular_file() && kServed.count(entry.path().extension().string())) out.push_back(entry.path());
+    if (entry.is_regular_file() && kServed.count(entry.path().extension().string())) {
+      out.push_back(entry.path());
+    }
   }
   return out;
 }
@@ -93,7 +95,8 @@ TEST_F(UiTest, EtagRevalidatesToNotModified) {
   EXPECT_TRUE(again.body.empty());
   EXPECT_EQ(again.header("etag"), etag);
 
-  auto other = http().request("GET", "/_ui/app.js", "", {{"If-None-Match", "\"0000000000000000\""}});
+  auto other =
+      http().request("GET", "/_ui/app.js", "", {{"If-None-Match", "\"0000000000000000\""}});
   EXPECT_EQ(other.status, 200);
   EXPECT_EQ(other.body, first.body);
 

@@ -51,6 +51,8 @@ function fail(message) {
 // The server under test
 
 const work = mkdtempSync(join(tmpdir(), 'quarry-e2e-'));
+// However this script ends, the quarryd it started does not outlive it.
+process.on('exit', () => { if (quarryd && quarryd.exitCode === null) quarryd.kill('SIGKILL'); });
 mkdirSync(args.artifacts, { recursive: true });
 let quarryd = null;
 let base = '';
@@ -62,10 +64,12 @@ async function startQuarryd() {
   quarryd.exited = exited;
   // The first line is "quarryd listening on http://127.0.0.1:PORT ..." (see README).
   const lines = createInterface({ input: quarryd.stdout });
+  let timer;
   const first = await Promise.race([
     new Promise((resolve) => lines.once('line', resolve)),
     exited.then((code) => { throw new Error(`quarryd exited (${code}) before listening`); }),
-  ]);
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('quarryd printed nothing in 30 s')), 30000); }),
+  ]).finally(() => clearTimeout(timer));
   lines.on('line', () => {}); // keep draining its output
   const match = /^quarryd listening on (http:\/\/[0-9.]+:\d+)/.exec(first);
   if (!match) throw new Error(`unexpected first line from quarryd: ${first}`);
@@ -420,7 +424,8 @@ const started = Date.now();
 try {
   await startQuarryd();
   await loadData();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  // --disable-dev-shm-usage: containers often give /dev/shm too little room for Chromium.
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);

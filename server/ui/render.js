@@ -261,10 +261,8 @@ export function renderPager(nav, total, state, hits, actions) {
     items.push(el('span', { class: 'page-gap', 'aria-hidden': 'true' }, '…'));
     items.push(el('span', { class: 'page-number deep', 'aria-current': 'page' }, `Page ${formatCount(state.page)}`));
   }
-  if (pages > FROM_SIZE_PAGES && state.page <= FROM_SIZE_PAGES) {
-    items.push(el('span', { class: 'page-gap muted' }, `… ${formatCount(pages)}`));
-  }
   items.push(pageButton('Next ›', nextTarget, 'pager:next', actions, 'Next page'));
+  if (pages > FROM_SIZE_PAGES) items.push(el('span', { class: 'page-total muted' }, `${formatCount(pages)} pages`));
   nav.replaceChildren(...items);
 }
 

@@ -234,7 +234,10 @@ function render(response, context, reversed, interval) {
   renderComplaints(ui.complaints, ui.complaintsCard, selection, actions);
   ui.overview.hidden = !(selection && selection.volume) && ui.complaintsCard.hidden;
   if (selection && selection.volume) {
-    lastChart = { buckets: selection.volume.buckets, options: { interval, withVerdict: Boolean(schema.verdictField), noun: schema.noun } };
+    lastChart = { buckets: selection.volume.buckets, options: {
+      interval, withVerdict: Boolean(schema.verdictField), noun: schema.noun,
+      onPick: (from, to) => navigate(withChanges(state, { from, to })),
+    } };
     drawChart(ui.chart, lastChart.buckets, lastChart.options);
   } else {
     lastChart = null;

@@ -21,6 +21,13 @@ export function bucketLabel(ms, interval) {
   }
 }
 
+// Short x-axis labels: "3 Mar" for days and weeks, "Mar 2021" for months, "Q1 2021", "2021".
+function axisLabel(ms, interval) {
+  if (interval !== 'day' && interval !== 'week') return bucketLabel(ms, interval);
+  const d = new Date(ms);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+}
+
 // Round numbers for the y axis: 0, step, 2*step, ... covering `max` in about four steps.
 function ticks(max) {
   if (max <= 0) return [0];
@@ -45,9 +52,23 @@ function split(bucket, withVerdict) {
   return [pos, neg];
 }
 
+// The last day of the bucket that starts at `ms`, as YYYY-MM-DD (UTC).
+export function bucketEnd(ms, interval) {
+  const d = new Date(ms);
+  switch (interval) {
+    case 'year': d.setUTCFullYear(d.getUTCFullYear() + 1); break;
+    case 'quarter': d.setUTCMonth(d.getUTCMonth() + 3); break;
+    case 'month': d.setUTCMonth(d.getUTCMonth() + 1); break;
+    case 'week': d.setUTCDate(d.getUTCDate() + 7); break;
+    default: d.setUTCDate(d.getUTCDate() + 1);
+  }
+  return new Date(d.getTime() - 1).toISOString().slice(0, 10);
+}
+
 // Draws into `container` (an element whose width the chart fills). Returns nothing; an empty
-// selection shows a short note instead of axes.
-export function drawChart(container, buckets, { interval, withVerdict, noun }) {
+// selection shows a short note instead of axes. `onPick(from, to)`, when given, is called with a
+// bar's first and last day when the bar is clicked (the date inputs do the same by keyboard).
+export function drawChart(container, buckets, { interval, withVerdict, noun, onPick }) {
   container.replaceChildren();
   if (!buckets || !buckets.length) {
     container.append(el('p', { class: 'muted chart-empty' }, `No dated ${noun.many} in this selection.`));
@@ -86,7 +107,11 @@ export function drawChart(container, buckets, { interval, withVerdict, noun }) {
       ? `${bucketLabel(bucket.key, interval)}: ${formatCount(bucket.doc_count)} ${noun.many}, ` +
         `${formatCount(pos)} recommended, ${formatCount(neg)} not recommended`
       : `${bucketLabel(bucket.key, interval)}: ${formatCount(bucket.doc_count)} ${noun.many}`;
-    const group = svg('g', { class: 'bar' }, svg('title', {}, detail));
+    const group = svg('g', { class: onPick ? 'bar pickable' : 'bar', 'data-key': bucket.key },
+      svg('title', {}, onPick ? `${detail}. Click to show only these.` : detail));
+    // A transparent full-height target, so that short bars are as easy to click as tall ones.
+    group.append(svg('rect', { x: PAD.left + i * slot, width: slot, y: PAD.top, height: plotH, class: 'hit-area' }));
+    if (onPick) group.addEventListener('click', () => onPick(new Date(bucket.key).toISOString().slice(0, 10), bucketEnd(bucket.key, interval)));
     if (pos > 0) group.append(svg('rect', { x, width: barW, y: y(pos), height: y(0) - y(pos), class: withVerdict ? 'pos' : 'all' }));
     if (neg > 0) group.append(svg('rect', { x, width: barW, y: y(pos + neg), height: y(pos) - y(pos + neg), class: 'neg' }));
     root.append(group);
@@ -102,13 +127,18 @@ export function drawChart(container, buckets, { interval, withVerdict, noun }) {
     const cx = PAD.left + i * slot + slot / 2;
     if (cx - lastLabelX < 64) return;
     lastLabelX = cx;
-    const label = yearly ? String(yearOf(bucket)) : bucketLabel(bucket.key, interval).replace('week of ', '');
-    root.append(svg('text', { x: cx, y: HEIGHT - 8, class: 'axis-label', 'text-anchor': 'middle' }, label));
+    const label = yearly ? String(yearOf(bucket)) : axisLabel(bucket.key, interval);
+    // The last labels end at the plot's edge instead of running past it.
+    const nearEnd = cx > width - PAD.right - 30;
+    root.append(svg('text', {
+      x: nearEnd ? width - PAD.right : cx, y: HEIGHT - 8, class: 'axis-label', 'text-anchor': nearEnd ? 'end' : 'middle',
+    }, label));
   });
   container.append(root);
-  if (withVerdict) {
-    container.append(el('p', { class: 'legend' },
+  container.append(el('p', { class: 'legend' },
+    withVerdict ? [
       el('span', { class: 'swatch pos', 'aria-hidden': 'true' }), ' Recommended ',
-      el('span', { class: 'swatch neg', 'aria-hidden': 'true' }), ' Not recommended'));
-  }
+      el('span', { class: 'swatch neg', 'aria-hidden': 'true' }), ' Not recommended',
+    ] : null,
+    onPick ? el('span', { class: 'legend-hint' }, 'Click a bar to show only its dates') : null));
 }

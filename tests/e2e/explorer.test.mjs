@@ -313,6 +313,14 @@ step('date and helpful-votes ranges filter and show as chips', async (page) => {
   assert.equal(await page.getByRole('button', { name: 'Remove filter Helpful votes: at least 5' }).count(), 1);
   await settle(page, () => page.getByRole('button', { name: 'Remove filter Date: from 2019-01-01' }).click());
   await expectShown(page, { filters: [filters[1]] }, 'date chip removed');
+  // A bar of the chart narrows the dates to its bucket.
+  await settle(page, () => page.locator('#chart .bar').last().click());
+  const { from, to } = await hashParams(page);
+  assert.ok(from && to && from <= to, `${from}..${to}`);
+  await expectShown(page, {
+    filters: [{ range: { timestamp_created: { gte: from, lte: `${to}||/d`, format: 'strict_date_optional_time' } } }, filters[1]],
+  }, 'bar picked');
+  assert.equal(await page.getByRole('button', { name: `Remove filter Date: ${from} to ${to}` }).count(), 1);
 });
 
 step('a review expands to its full text', async (page) => {

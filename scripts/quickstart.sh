@@ -44,6 +44,7 @@ fi
 cat <<MSG
 
 Quarry is running on $URL  (stop it with: scripts/stop.sh)
+Open $URL/_ui/ in a browser to explore the reviews.
 Try:
   curl '$URL/'
   curl '$URL/_cat/indices?v'

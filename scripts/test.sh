@@ -1,17 +1,40 @@
 #!/usr/bin/env bash
 # The second of the two README commands: installs what is missing, builds, and runs the whole
-# test suite: unit and API tests (ctest; the API tests start their own redis-server and quarryd on
-# loopback ports) and Elasticsearch's own YAML REST tests from ../shared/es-conformance against
-# a private quarryd, failing if fewer pass than recorded in tests/conformance/min_passed.txt.
+# test suite: unit, API and browser tests (ctest; the API and browser tests start their own
+# redis-server and quarryd on loopback ports) and Elasticsearch's own YAML REST tests from
+# ../shared/es-conformance against a private quarryd, failing if fewer pass than recorded in
+# tests/conformance/min_passed.txt.
 # The conformance kit runs first so that ctest's summary is the last thing printed.
 set -euo pipefail
 QUARRY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$QUARRY_ROOT/scripts/setup.sh"
 
+# The browser test (tests/e2e) needs node, npm and Debian's chromium, plus playwright-core from npm.
+# Each is installed only when missing (commands are checked, not packages: a node from another
+# source will do), and `npm ci` runs only when tests/e2e/package-lock.json changed since the last.
+install_e2e_tools() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing for the browser test: ${missing[*]}"
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  local e2e="$QUARRY_ROOT/tests/e2e"
+  if [ ! -f "$e2e/node_modules/.package-lock.json" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+    echo "==> npm ci in tests/e2e"
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+install_e2e_tools
 
 KIT="$QUARRY_ROOT/../shared/es-conformance"
 run_ctest() {
-  echo "==> unit and API tests"
+  echo "==> unit, API and browser tests"
   (cd "$BUILD_DIR" && ctest --output-on-failure -j2 --timeout 600)
 }
 if [ ! -f "$KIT/run.py" ]; then

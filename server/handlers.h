@@ -26,6 +26,8 @@ void register_cat_handlers(Router& router, cluster::Node& node);
 void register_cluster_handlers(Router& router, cluster::Node& node);
 void register_analyze_handlers(Router& router, cluster::Node& node);
 void register_by_query_handlers(Router& router, cluster::Node& node);
+// The review explorer's static page under /_ui/ (needs no node: it calls the REST API from the browser).
+void register_ui_handlers(Router& router);
 // Must come before register_search_handlers: it takes /_search requests that carry ?scroll.
 void register_scroll_handlers(Router& router, cluster::Node& node);
 
@@ -51,6 +53,7 @@ inline void register_all_handlers(Router& router, cluster::Node& node, const Ser
   register_cluster_handlers(router, node);
   register_analyze_handlers(router, node);
   register_by_query_handlers(router, node);
+  register_ui_handlers(router);
 }
 
 }  // namespace quarry::server

@@ -129,6 +129,12 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
+std::string review_template_mappings() {
+  auto doc = parse_json(read_file(fs::path(QUARRY_SOURCE_DIR) / "scripts" / "steam_reviews_template.json"));
+  const rapidjson::Value* mappings = jpath(doc, "template.mappings");
+  return mappings ? to_json(*mappings) : std::string();
+}
+
 Process::Process(const std::vector<std::string>& argv, const fs::path& stdout_file,
                  const fs::path& stderr_file) {
   // Everything the child needs is prepared before fork (only async-signal-safe calls after).

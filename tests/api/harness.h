@@ -67,6 +67,8 @@ class TempDir {
 };
 
 std::string read_file(const fs::path& p);
+// The "mappings" object of the shipped review template (scripts/steam_reviews_template.json), as JSON.
+std::string review_template_mappings();
 
 class Process {
  public:

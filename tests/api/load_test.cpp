@@ -63,10 +63,6 @@ void write_file(const fs::path& p, const std::string& content) {
   f << content;
 }
 
-std::string reviews_mapping() {
-  return read_file(fs::path(QUARRY_SOURCE_DIR) / "scripts" / "reviews_mapping.json");
-}
-
 int64_t count_of(HttpClient& http, const std::string& index, const std::string& query = "") {
   auto r = query.empty() ? http.get("/" + index + "/_count")
                          : http.post("/" + index + "/_count", R"({"query":)" + query + "}");
@@ -82,7 +78,7 @@ class LoadTest : public ::testing::Test {
 
 TEST_F(LoadTest, KaggleCsvWithMultiLineReviewsIsTypedFromTheReviewMapping) {
   auto& http = server_.http();
-  auto r = http.put("/reviews", R"({"mappings":)" + reviews_mapping() + "}");
+  auto r = http.put("/reviews", R"({"mappings":)" + review_template_mappings() + "}");
   ASSERT_EQ(r.status, 200) << describe(r);
   // CRLF line ends, a review over three lines with commas and doubled quotes, an empty cell.
   const std::string multi = "\"Great game, \"\"really\"\".\r\nSecond line\r\n\r\nLast, line\"";
@@ -199,7 +195,7 @@ std::string steam_page(const std::vector<std::tuple<std::string, bool, std::stri
 
 TEST_F(LoadTest, SteamStoreReviewPagesBecomeReviewDocuments) {
   auto& http = server_.http();
-  auto r = http.put("/reviews", R"({"mappings":)" + reviews_mapping() + "}");
+  auto r = http.put("/reviews", R"({"mappings":)" + review_template_mappings() + "}");
   ASSERT_EQ(r.status, 200) << describe(r);
   const fs::path file = tmp_.path() / "appreviews_570_2023.json";
   // Two pages: one on a line, one pretty-printed after it.
@@ -285,7 +281,7 @@ bool feed(int fd, const std::string& data, Process& loader) {
 
 TEST_F(LoadTest, ResumesAfterCtrlCWithEveryRecordLoadedExactlyOnce) {
   auto& http = server_.http();
-  auto r = http.put("/resumed", R"({"mappings":)" + reviews_mapping() + "}");
+  auto r = http.put("/resumed", R"({"mappings":)" + review_template_mappings() + "}");
   ASSERT_EQ(r.status, 200) << describe(r);
   constexpr int kRecords = 6000;
   std::string csv = std::string(kHeader) + "\n";

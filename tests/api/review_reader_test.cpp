@@ -82,10 +82,8 @@ TEST(ReviewReader, WordInOneGameNotRecommendedByHelpfulVotesPagedWithSearchAfter
   Quarryd server;
   ASSERT_TRUE(server.start()) << server.last_error();
   auto& http = server.http();
-  auto review_template = parse_json(read_file(fs::path(QUARRY_SOURCE_DIR) / "scripts" / "steam_reviews_template.json"));
-  const auto* mappings = jpath(review_template, "template.mappings");
-  ASSERT_NE(mappings, nullptr) << "scripts/steam_reviews_template.json has no template.mappings";
-  std::string mapping = to_json(*mappings);
+  std::string mapping = review_template_mappings();
+  ASSERT_FALSE(mapping.empty()) << "scripts/steam_reviews_template.json has no template.mappings";
   auto r = http.put("/reviews", R"({"settings":{"number_of_shards":2,"number_of_replicas":0},"mappings":)" + mapping + "}");
   ASSERT_EQ(r.status, 200) << describe(r);
   r = http.bulk("/_bulk?refresh=true", bulk.str());

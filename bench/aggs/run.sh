@@ -35,6 +35,7 @@ bench_start_all
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$WORK_DIR/results/aggs-$STAMP.jsonl"
 for system in ${SYSTEMS:-$ALL_SYSTEMS}; do
+  warm_cache "$system"
   wait_quiet
   log "$system"
   "$PY" "$BENCH_PY" aggs --system "$system" "${CONN[@]}" --queries "$WORK_DIR/aggs.tsv" --out "$OUT" \

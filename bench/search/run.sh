@@ -39,6 +39,7 @@ bench_start_all
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$WORK_DIR/results/search-$STAMP.jsonl"
 for system in ${SYSTEMS:-$ALL_SYSTEMS}; do
+  warm_cache "$system"
   wait_quiet
   log "$system"
   "$PY" "$BENCH_PY" search --system "$system" "${CONN[@]}" --queries "$WORK_DIR/search.tsv" --out "$OUT" \

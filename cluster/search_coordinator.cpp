@@ -13,6 +13,7 @@
 #include "query/query_limits.h"
 #include "query/query_parser.h"
 #include "query/shard_search.h"
+#include "query/bm25_term_source.h"
 #include "query/to_xapian.h"
 
 namespace quarry::cluster {
@@ -189,6 +190,8 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     boost::asio::post(pool_, [&, t] {
       auto& task = tasks[t];
       try {
+        // The query phase scores text terms from the shard's in-memory document lengths.
+        query::TermSourcesScope term_sources;
         auto q = build_index_query(indices[task.index_pos], *request.query);
         if (!q.ok()) {
           promises[t].set_value(q.status());

@@ -64,6 +64,8 @@ class Bm25TermSource : public Xapian::PostingSource {
   bool started_ = false;
 };
 
+thread_local bool term_sources_on = false;
+
 Xapian::Query source_query(const std::string& term) {
   Xapian::PostingSource* src = new Bm25TermSource(term);
   return Xapian::Query(src->release());
@@ -71,12 +73,17 @@ Xapian::Query source_query(const std::string& term) {
 
 }  // namespace
 
+TermSourcesScope::TermSourcesScope() : saved_(term_sources_on) { term_sources_on = true; }
+
+TermSourcesScope::~TermSourcesScope() { term_sources_on = saved_; }
+
 Xapian::Query scored_term(const std::string& term, Xapian::termcount wqf, Xapian::termpos pos) {
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, source_query(term),
-                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term, wqf, pos), 0.0));
+  if (!term_sources_on) return Xapian::Query(term, wqf, pos);
+  return source_query(term);
 }
 
 Xapian::Query scored_phrase(const Xapian::Query& phrase, const std::vector<std::string>& terms) {
+  if (!term_sources_on) return phrase;
   std::vector<Xapian::Query> parts{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, 0.0)};
   for (const auto& t : terms) parts.push_back(source_query(t));
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());

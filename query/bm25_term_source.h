@@ -3,12 +3,14 @@
 // doc-length list. Scores are the same as EsBm25Weight's to the last bit: same N, n, avgdl, dl
 // and formula. Without a table (a reader outside Shard::with_reader) it asks Xapian per document.
 //
-//  - scored_term(term, wqf, pos): FILTER(source, term). The plain term stays in the tree so
-//    highlighting, explain and validate still see the query's terms; as a filter it is matched
-//    without weights, so Xapian never reads its doc lengths.
-//  - scored_phrase(phrase, terms): AND(SCALE_WEIGHT(phrase, 0), source per term). Xapian weighs
-//    a phrase as the sum of its terms' weights in the matching document; the sources give exactly
-//    that sum while the unweighted phrase decides what matches.
+// Sources are used only while a TermSourcesScope is alive on the building thread: the query
+// phase of a search. Every other query built from the same tree (highlighting, explain, validate,
+// scroll, by-query writes) gets plain Xapian terms, so it still sees the query's words.
+//
+//  - scored_term(term, wqf, pos): the source, or Query(term, wqf, pos).
+//  - scored_phrase(phrase, terms): AND(SCALE_WEIGHT(phrase, 0), source per term), or the phrase.
+//    Xapian weighs a phrase as the sum of its terms' weights in the matching document; the
+//    sources give exactly that sum while the unweighted phrase decides what matches.
 //
 // Thread-safety: like every Xapian::Query, build per thread, never share.
 #pragma once
@@ -19,6 +21,18 @@
 #include <vector>
 
 namespace quarry::query {
+
+// Turns the sources on for queries built on this thread while it lives (nests).
+class TermSourcesScope {
+ public:
+  TermSourcesScope();
+  ~TermSourcesScope();
+  TermSourcesScope(const TermSourcesScope&) = delete;
+  TermSourcesScope& operator=(const TermSourcesScope&) = delete;
+
+ private:
+  bool saved_;
+};
 
 Xapian::Query scored_term(const std::string& term, Xapian::termcount wqf = 1, Xapian::termpos pos = 0);
 

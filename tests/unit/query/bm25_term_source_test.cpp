@@ -1,6 +1,7 @@
 // BM25 from the shard's in-memory document lengths (query/bm25_term_source.h, index/doc_lengths.h):
 // a match or phrase scores exactly what Xapian's own EsBm25Weight gives, on a shard reader (table)
-// and outside one (per-document lookups); the table follows new revisions.
+// and outside one (per-document lookups); the table follows new revisions; sources are built only
+// inside a TermSourcesScope.
 #include <gtest/gtest.h>
 #include <xapian.h>
 
@@ -62,7 +63,10 @@ class Bm25TermSourceTest : public ::testing::Test {
   // The same match through Xapian's weighting and through the posting source.
   void expect_same_scores(const Xapian::Database& db, const std::string& word) {
     Scores plain = run(db, Xapian::Query(prefix_ + word));
-    Scores sourced = run(db, scored_term(prefix_ + word));
+    TermSourcesScope sources;
+    Xapian::Query q = scored_term(prefix_ + word);
+    ASSERT_NE(q.get_description().find("BM25("), std::string::npos) << q.get_description();
+    Scores sourced = run(db, q);
     ASSERT_FALSE(plain.empty()) << word;
     ASSERT_EQ(plain.size(), sourced.size()) << word;
     for (const auto& [did, w] : plain) EXPECT_DOUBLE_EQ(sourced[did], w) << word << " doc " << did;
@@ -102,6 +106,7 @@ TEST_F(Bm25TermSourceTest, PhraseScoresAreTheSumOfItsTermsLikeXapians) {
     std::vector<Xapian::Query> parts{Xapian::Query(prefix_ + "brown"), Xapian::Query(prefix_ + "fox")};
     Xapian::Query phrase(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), 2);
     Scores plain = run(db, phrase);
+    TermSourcesScope sources;
     Scores sourced = run(db, scored_phrase(phrase, {prefix_ + "brown", prefix_ + "fox"}));
     ASSERT_EQ(plain.size(), 2u);
     ASSERT_EQ(sourced.size(), 2u);
@@ -125,6 +130,19 @@ TEST_F(Bm25TermSourceTest, TheTableFollowsNewRevisions) {
     }
     expect_same_scores(db, "fox");
   }).ok());
+}
+
+TEST(TermSourcesScopeTest, SourcesOnlyInsideTheScopeAndItNests) {
+  EXPECT_EQ(scored_term("Xbody:fox").get_description(), Xapian::Query("Xbody:fox").get_description());
+  {
+    TermSourcesScope outer;
+    {
+      TermSourcesScope inner;
+      EXPECT_NE(scored_term("Xbody:fox").get_description().find("BM25("), std::string::npos);
+    }
+    EXPECT_NE(scored_term("Xbody:fox").get_description().find("BM25("), std::string::npos);
+  }
+  EXPECT_EQ(scored_term("Xbody:fox").get_description().find("BM25("), std::string::npos);
 }
 
 }  // namespace

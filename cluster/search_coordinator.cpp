@@ -190,9 +190,13 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     boost::asio::post(pool_, [&, t] {
       auto& task = tasks[t];
       try {
-        // The query phase scores text terms from the shard's in-memory document lengths.
-        query::TermSourcesScope term_sources;
-        auto q = build_index_query(indices[task.index_pos], *request.query);
+        // The hits query scores text terms from the shard's in-memory document lengths. Only
+        // this query: what the shard search builds itself (top_hits' highlight and explain) needs
+        // plain terms.
+        auto q = [&] {
+          query::TermSourcesScope term_sources;
+          return build_index_query(indices[task.index_pos], *request.query);
+        }();
         if (!q.ok()) {
           promises[t].set_value(q.status());
           return;

@@ -200,7 +200,7 @@ class Walker {
 
   // One scalar (or misplaced object) for `f`, its multi-fields and its copy_to targets.
   Status value(const FieldMapping& f, const json::Value& v) {
-    if (v.IsObject() && f.type != FieldType::kGeoPoint) return parse_error(f, v);
+    if (v.IsObject() && f.type != FieldType::kGeoPoint && f.type != FieldType::kRange) return parse_error(f, v);
     QUARRY_RETURN_IF_ERROR(validating() ? check(f, v) : index_value(f, v));
     for (const std::string& sub : f.multi_fields) {
       const FieldMapping* s = lookup(f.path + "." + sub);
@@ -359,6 +359,7 @@ class Walker {
         return Status::Ok();
       case FieldType::kBinary:
       case FieldType::kGeoPoint:
+      case FieldType::kRange:
         // Validated only: not searchable, but `exists` finds them.
         if (!encode_value(f, v, scratch_)) return f.ignore_malformed ? Status::Ok() : parse_error(f, v);
         add_exists(f.path);

@@ -89,6 +89,8 @@ bool accepts_param(FieldType t, std::string_view p) {
       return p == "null_value" || p == "doc_values" || p == "ignore_malformed";
     case FieldType::kGeoPoint:
       return p == "null_value" || p == "doc_values" || p == "ignore_malformed";
+    case FieldType::kRange:
+      return p == "coerce" || p == "doc_values" || p == "format";
     default:  // numeric
       return p == "null_value" || p == "doc_values" || p == "coerce" || p == "ignore_malformed";
   }
@@ -215,7 +217,8 @@ std::string index_prefixes_text(const std::optional<IndexPrefixes>& p) {
 }
 
 Status compile_date_format(FieldMapping& f) {
-  if (f.type != FieldType::kDate || f.format.empty()) {
+  bool dates = f.type == FieldType::kDate || (f.type == FieldType::kRange && f.range_of == FieldType::kDate);
+  if (!dates || f.format.empty()) {
     f.date_format.reset();
     return Status::Ok();
   }
@@ -231,7 +234,8 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
     std::string_view p = json::view(m.name);
     const json::Value& v = m.value;
     if (p == "type") continue;
-    if (!accepts_param(f.type, p)) {
+    bool format_of_non_date_range = f.type == FieldType::kRange && f.range_of != FieldType::kDate && p == "format";
+    if (!accepts_param(f.type, p) || format_of_non_date_range) {
       return mapper_parsing("unknown parameter [" + std::string(p) + "] on mapper [" + std::string(leaf) +
                             "] of type [" + f.es_type_name() + "]");
     }
@@ -401,7 +405,7 @@ std::vector<std::string> param_conflicts(const FieldMapping& e, const FieldMappi
     cmp("doc_values", bool_text(e.doc_values), bool_text(f.doc_values));
     cmp("null_value", null_value_text(e), null_value_text(f));
   }
-  if (e.type == FieldType::kDate) {
+  if (e.type == FieldType::kDate || (e.type == FieldType::kRange && e.range_of == FieldType::kDate)) {
     cmp("format", e.format.empty() ? kDefaultDateFormat : e.format, f.format.empty() ? kDefaultDateFormat : f.format);
   }
   cmp("index", bool_text(e.index), bool_text(f.index));
@@ -432,6 +436,7 @@ const char* field_type_name(FieldType t) {
     case FieldType::kBinary: return "binary";
     case FieldType::kIp: return "ip";
     case FieldType::kGeoPoint: return "geo_point";
+    case FieldType::kRange: return "range";
   }
   return "unknown";
 }
@@ -448,9 +453,23 @@ std::optional<FieldType> parse_field_type(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+struct RangeTypeName {
+  const char* name;
+  FieldType of;
+};
+constexpr RangeTypeName kRangeTypes[] = {{"integer_range", FieldType::kInteger}, {"long_range", FieldType::kLong},
+                                         {"float_range", FieldType::kFloat},     {"double_range", FieldType::kDouble},
+                                         {"date_range", FieldType::kDate},       {"ip_range", FieldType::kIp}};
+}  // namespace
+
 std::optional<EsType> parse_es_type(std::string_view name) {
   if (name == "date_nanos") return EsType{FieldType::kDate, true};
   if (name == "nested") return EsType{FieldType::kObject, true};
+  for (const auto& r : kRangeTypes) {
+    if (name == r.name) return EsType{FieldType::kRange, false, r.of};
+  }
+  if (name == "range") return std::nullopt;  // only the six named range types exist
   auto t = parse_field_type(name);
   if (!t) return std::nullopt;
   return EsType{*t, false};
@@ -459,6 +478,11 @@ std::optional<EsType> parse_es_type(std::string_view name) {
 const char* FieldMapping::es_type_name() const {
   if (variant && type == FieldType::kDate) return "date_nanos";
   if (variant && type == FieldType::kObject) return "nested";
+  if (type == FieldType::kRange) {
+    for (const auto& r : kRangeTypes) {
+      if (r.of == range_of) return r.name;
+    }
+  }
   return field_type_name(type);
 }
 
@@ -668,6 +692,7 @@ Status Mapping::apply_field(const std::string& path, std::string_view leaf, cons
   }
   FieldType type = FieldType::kObject;
   bool variant = false;
+  FieldType range_of = FieldType::kLong;
   auto type_it = def.FindMember("type");
   if (type_it != def.MemberEnd()) {
     if (!type_it->value.IsString()) {
@@ -680,6 +705,7 @@ Status Mapping::apply_field(const std::string& path, std::string_view leaf, cons
     }
     type = t->type;
     variant = t->variant;
+    range_of = t->range_of;
   } else if (!parent_multi_field.empty()) {
     return mapper_parsing("No type specified for field [" + std::string(leaf) + "]");
   }
@@ -691,6 +717,7 @@ Status Mapping::apply_field(const std::string& path, std::string_view leaf, cons
   f.path = path;
   f.type = type;
   f.variant = variant;
+  f.range_of = range_of;
   f.parent_multi_field = parent_multi_field;
   QUARRY_RETURN_IF_ERROR(read_params(f, leaf, def));
   // A mapping not yet attached to its index (create index parses "mappings" before the index and
@@ -713,7 +740,7 @@ Status Mapping::apply_field(const std::string& path, std::string_view leaf, cons
     }
   } else {
     FieldMapping& e = existing->second;
-    if (e.type != f.type || e.variant != f.variant) {
+    if (e.type != f.type || e.variant != f.variant || (e.type == FieldType::kRange && e.range_of != f.range_of)) {
       if (e.type == FieldType::kObject && f.type == FieldType::kObject) {
         return Status::InvalidArgument(std::string("cannot change object mapping from ") +
                                        (e.variant ? "nested" : "non-nested") + " to " +
@@ -877,7 +904,8 @@ void Mapping::write_children(json::Writer& w, std::string_view parent,
       w.Key("index_options");
       w.String(index_options_name(f->index_options));
     }
-    if (f->type == FieldType::kDate && !f->format.empty() && f->format != kDefaultDateFormat) {
+    bool dates = f->type == FieldType::kDate || (f->type == FieldType::kRange && f->range_of == FieldType::kDate);
+    if (dates && !f->format.empty() && f->format != kDefaultDateFormat) {
       w.Key("format");
       w.String(f->format.c_str());
     }
@@ -1307,6 +1335,7 @@ Result<Mapping> Mapping::from_meta_json(const json::Value& meta) {
     if (!t || !o) return corrupt("bad type or index_options of [" + f.path + "]");
     f.type = t->type;
     f.variant = t->variant;
+    f.range_of = t->range_of;
     f.index_options = *o;
     auto nv = fv.FindMember("null_value");
     if (nv != fv.MemberEnd()) f.null_value = json::to_string(nv->value);

@@ -22,10 +22,13 @@ namespace quarry::index {
 // kHalfFloat is stored at float precision (not rounded to half precision); term, range and sort
 // behave as for float. kBinary (base64) is never searchable: only its exists term is indexed.
 // kIp: IPv4/IPv6, slot = 16-byte big-endian IPv6 (IPv4-mapped). kGeoPoint: validated, only the
-// exists term is indexed (no geo queries).
+// exists term is indexed (no geo queries). kRange (integer_range, long_range, float_range,
+// double_range, date_range, ip_range; FieldMapping::range_of says which): values are validated
+// ({gt, gte, lt, lte} objects, ip_range also CIDR strings) and kept in _source; only the exists
+// term is indexed (no range-field queries or aggregations yet).
 enum class FieldType {
   kText, kKeyword, kLong, kInteger, kShort, kByte, kDouble, kFloat, kDate, kBoolean, kObject,
-  kHalfFloat, kBinary, kIp, kGeoPoint
+  kHalfFloat, kBinary, kIp, kGeoPoint, kRange
 };
 enum class IndexOptions { kDocs, kFreqs, kPositions, kOffsets };
 enum class DynamicMode { kTrue, kFalse, kStrict };
@@ -53,6 +56,7 @@ std::optional<FieldType> parse_field_type(std::string_view name);
 struct EsType {
   FieldType type;
   bool variant = false;
+  FieldType range_of = FieldType::kLong;  // kRange: the bounds' type
 };
 std::optional<EsType> parse_es_type(std::string_view name);
 bool is_numeric(FieldType t);
@@ -83,6 +87,8 @@ struct FieldMapping {
   // exactly like date / object (millisecond precision; flattened objects, see
   // docs/storage-format.md); the flag only keeps the type name the user gave.
   bool variant = false;
+  // kRange: the type of the bounds (kInteger, kLong, kFloat, kDouble, kDate or kIp).
+  FieldType range_of = FieldType::kLong;
   // date: the compiled `format` (or the default); set by Mapping when the field is inserted.
   std::shared_ptr<const DateFormat> date_format;
   // Per-field "meta" (sorted by key, as Elasticsearch prints it). A mapping update replaces it.
@@ -101,7 +107,7 @@ struct FieldMapping {
   bool index_phrases = false;                  // text
   std::optional<IndexPrefixes> index_prefixes; // text
 
-  // The type name Elasticsearch shows: field_type_name(type), or date_nanos / nested.
+  // The type name Elasticsearch shows: field_type_name(type), or date_nanos / nested / *_range.
   const char* es_type_name() const;
 
   // The analyzer used at index time / at search time ("standard" when unset).

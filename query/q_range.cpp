@@ -172,6 +172,10 @@ Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mappin
   if (f->type == FieldType::kText) {
     return Status::InvalidArgument("range queries on [text] field [" + f->path + "] are not supported; use a keyword field");
   }
+  if (f->type == FieldType::kRange) {
+    return Status::InvalidArgument("range queries on range fields are not supported: [" + f->path + "] is of type [" +
+                                   f->es_type_name() + "]");
+  }
   if (f->slot < 0 || !f->doc_values) {
     return Status::InvalidArgument("Cannot search on field [" + f->path + "] since it is not indexed with doc values");
   }

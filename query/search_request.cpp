@@ -403,6 +403,7 @@ bool write_field_value(json::Writer& w, const index::FieldMapping& f, const json
       return true;
     }
     case FieldType::kGeoPoint:  // GeoJSON output not done yet: omitted from fields
+    case FieldType::kRange:     // range objects: not done yet, omitted from fields
     case FieldType::kObject:
       return false;
   }

@@ -204,6 +204,10 @@ Result<std::string> exact_term(const FieldMapping& f, const std::string& value) 
     return Status::InvalidArgument("field [" + f.path + "] of type [object] cannot be queried by value");
   }
   if (f.type == FieldType::kBinary) return Status::InvalidArgument("Binary fields do not support searching");
+  if (f.type == FieldType::kRange) {
+    return Status::InvalidArgument("queries on range fields are not supported: [" + f.path + "] is of type [" +
+                                   f.es_type_name() + "]");
+  }
   if (f.type == FieldType::kGeoPoint) {
     return Status::InvalidArgument(
         "Geometry fields do not support exact searching, use dedicated geometry queries instead: [" + f.path + "]");

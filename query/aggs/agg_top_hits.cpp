@@ -11,6 +11,7 @@
 #include "query/aggs/params.h"
 #include "query/aggs/shard_context.h"
 #include "query/highlight.h"
+#include "query/to_xapian.h"
 #include "query/search_request.h"
 #include "query/shard_search.h"
 #include "query/sort.h"
@@ -200,8 +201,17 @@ Result<PartialPtr> TopHitsCollector::finish() {
   }
   std::optional<Highlighter> highlighter;
   if (def_->highlight) {
-    Xapian::Query match_all = Xapian::Query::MatchAll;
-    auto hl = Highlighter::create(*def_->highlight, ctx_.mapping_ptr(), ctx_.query() ? *ctx_.query() : match_all);
+    // The words to highlight come from the request's query tree built with plain terms (the
+    // hits query scores its words through posting sources, which carry no terms).
+    Xapian::Query words = Xapian::Query::MatchAll;
+    if (ctx_.query_node()) {
+      auto q = to_xapian(*ctx_.query_node(), ctx_.mapping());
+      if (!q.ok()) return q.status();
+      words = *q;
+    } else if (ctx_.query()) {
+      words = *ctx_.query();
+    }
+    auto hl = Highlighter::create(*def_->highlight, ctx_.mapping_ptr(), words);
     if (!hl.ok()) return hl.status();
     highlighter.emplace(std::move(*hl));
   }

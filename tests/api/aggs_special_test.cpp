@@ -190,6 +190,16 @@ TEST_P(AggsSpecialTest, TopHitsPerBucketReturnsTheBestDocsInOrderWithFilteredSou
     prev = s;
   }
   EXPECT_GE(jint(r, "aggregations.top.hits.total.value"), crash);
+  // Highlighting in top_hits marks the query's words.
+  r = search(R"({"size":0,"query":{"match":{"review":"crash"}},"aggs":{"top":{"top_hits":{"size":2,"highlight":{"fields":{"review":{}}}}}}})");
+  hits = jpath(r, "aggregations.top.hits.hits");
+  ASSERT_NE(hits, nullptr) << to_json(r);
+  ASSERT_EQ(hits->Size(), 2u) << to_json(r);
+  for (const auto& h : hits->GetArray()) {
+    const auto* fragment = jpath(h, "highlight.review.0");
+    ASSERT_NE(fragment, nullptr) << to_json(h);
+    EXPECT_NE(std::string(fragment->GetString()).find("<em>crash</em>"), std::string::npos) << to_json(h);
+  }
   // from + size beyond index.max_inner_result_window is refused.
   search(R"({"aggs":{"top":{"top_hits":{"size":90,"from":20}}}})", 400);
 }

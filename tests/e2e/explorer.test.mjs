@@ -438,7 +438,8 @@ try {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(15000);
+  // Waits are for conditions, not fixed delays: a generous limit only matters on a loaded machine.
+  page.setDefaultTimeout(60000);
   watch(page);
   for (const { name, fn } of steps) {
     try {

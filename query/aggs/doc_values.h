@@ -51,13 +51,14 @@ struct NumericColumn {
   size_t memory_bytes() const;
 };
 
-struct OrdinalColumn {
+// Per-document ordinals into a sorted dictionary held by the column that embeds this.
+struct DocOrdinals {
   static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-  std::vector<std::string> terms;   // distinct values, byte order
-  std::vector<uint32_t> ords;       // by docid; kNone = no value
-  std::unordered_map<Xapian::docid, std::vector<uint32_t>> multi;  // sorted, distinct
+  std::vector<uint32_t> ords;  // by docid; kNone = no value
+  std::unordered_map<Xapian::docid, std::vector<uint32_t>> multi;  // ascending, distinct
 
   bool has(Xapian::docid d) const { return d < ords.size() && ords[d] != kNone; }
+  // Calls f(ordinal) for every value of d.
   template <typename F>
   void for_each(Xapian::docid d, F&& f) const {
     if (d >= ords.size() || ords[d] == kNone) return;
@@ -70,30 +71,18 @@ struct OrdinalColumn {
     }
     f(ords[d]);
   }
+};
+
+struct OrdinalColumn : DocOrdinals {
+  std::vector<std::string> terms;  // distinct values, byte order
   size_t memory_bytes() const;
 };
 
 // The distinct values of a numeric column (ascending) and each document's ordinals into them.
-struct NumericOrdinals {
-  static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+struct NumericOrdinals : DocOrdinals {
   // More distinct values than this: no ordinals (counting arrays would outgrow the map).
   static constexpr size_t kMaxDistinct = 1 << 16;
   std::vector<double> values;
-  std::vector<uint32_t> ords;  // by docid; kNone = no value
-  std::unordered_map<Xapian::docid, std::vector<uint32_t>> multi;  // ascending, distinct
-
-  template <typename F>
-  void for_each(Xapian::docid d, F&& f) const {
-    if (d >= ords.size() || ords[d] == kNone) return;
-    if (!multi.empty()) {
-      auto it = multi.find(d);
-      if (it != multi.end()) {
-        for (uint32_t o : it->second) f(o);
-        return;
-      }
-    }
-    f(ords[d]);
-  }
 };
 
 // The columns of one shard revision, built on demand. Not thread-safe: one per shard search

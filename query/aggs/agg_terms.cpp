@@ -113,30 +113,28 @@ class TermsCollector : public Collector {
  public:
   TermsCollector(const TermsDef* def, ShardContext& ctx, FieldValues values)
       : def_(def), ctx_(ctx), values_(std::move(values)), filter_(def->filter.for_field(values_.field)) {
-    if (values_.ordinals) counts_.assign(values_.ordinals->terms.size(), 0);
     has_subs_ = false;
     for (const auto& s : def_->subs) has_subs_ |= !s->is_pipeline();
-    if (has_subs_ && values_.ordinals) ord_subs_.resize(values_.ordinals->terms.size());
-    if (values_.numeric && values_.field) {
+    size_t distinct = 0;
+    if (values_.ordinals) {
+      ords_ = values_.ordinals.get();
+      distinct = values_.ordinals->terms.size();
+    } else if (values_.numeric && values_.field) {
       auto ords = ctx.doc_values().numeric_ordinals(*values_.field);
       if (ords.ok() && *ords) {
         num_ords_ = *ords;
-        counts_.assign(num_ords_->values.size(), 0);
-        if (has_subs_) ord_subs_.resize(num_ords_->values.size());
+        ords_ = num_ords_.get();
+        distinct = num_ords_->values.size();
       }
     }
+    counts_.assign(distinct, 0);
+    if (has_subs_) ord_subs_.resize(distinct);
   }
 
   void collect(Xapian::docid did, double score) override {
     bool any = false;
-    if (values_.ordinals) {
-      values_.ordinals->for_each(did, [&](uint32_t ord) {
-        any = true;
-        ++counts_[ord];
-        if (has_subs_) sub_for(ord_subs_[ord])->collect(did, score);
-      });
-    } else if (num_ords_) {
-      num_ords_->for_each(did, [&](uint32_t ord) {
+    if (ords_) {
+      ords_->for_each(did, [&](uint32_t ord) {
         any = true;
         ++counts_[ord];
         if (has_subs_) sub_for(ord_subs_[ord])->collect(did, score);
@@ -277,6 +275,7 @@ class TermsCollector : public Collector {
   std::vector<std::unique_ptr<SubCollectors>> ord_subs_;
   std::map<double, std::pair<uint64_t, std::unique_ptr<SubCollectors>>> num_counts_;
   std::shared_ptr<const NumericOrdinals> num_ords_;  // numeric fields with few distinct values
+  const DocOrdinals* ords_ = nullptr;  // values_.ordinals or num_ords_: counted into counts_
   uint64_t missing_count_ = 0;
   std::unique_ptr<SubCollectors> missing_subs_;
   Status sub_error_;

@@ -51,6 +51,19 @@ class AggSpy : public Xapian::MatchSpy {
   aggs::SubCollectors* collectors_;
 };
 
+// A single term (or scored term source) under any number of boosts: Xapian's bounds on its match
+// count are its term frequency, exact without visiting the matches (Elasticsearch takes the same
+// shortcut for term queries).
+bool count_is_free(const Xapian::Query& q) {
+  const Xapian::Query* node = &q;
+  Xapian::Query sub;
+  while (node->get_type() == Xapian::Query::OP_SCALE_WEIGHT && node->get_num_subqueries() == 1) {
+    sub = node->get_subquery(0);
+    node = &sub;
+  }
+  return node->get_type() == Xapian::Query::LEAF_TERM || node->get_type() == Xapian::Query::LEAF_POSTING_SOURCE;
+}
+
 Xapian::Weight* weighting(bool need_scores) {
   if (!need_scores) return new Xapian::BoolWeight();
   // The same scheme as match-time sub-searches (q_sources.h), so nested scores agree.
@@ -175,7 +188,15 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
     if (after_in_decider || req.terminate_after > 0) {
       decider = std::make_unique<Decider>(&keys, after_in_decider, req.terminate_after);
     }
-    Xapian::MSet mset = enquire.get_mset(0, want, check, nullptr, decider.get());
+    // Counting up to `check` makes the matcher visit that many matches even when the top hits are
+    // settled sooner. Skip it where the bounds are exact anyway; if they turn out not to be
+    // (a term source that cannot bound its frequency), count after all.
+    bool try_uncounted = check > want && !decider && !(collectors && !agg_own_pass) && !(req.min_score && need_scores) &&
+                         count_is_free(query);
+    Xapian::MSet mset = enquire.get_mset(0, want, try_uncounted ? want : check, nullptr, decider.get());
+    if (try_uncounted && mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) {
+      mset = enquire.get_mset(0, want, check, nullptr, decider.get());
+    }
     bool constant = need_scores && mset.get_max_possible() == 0;
     std::vector<std::string> raw(keys.size());
     bool field_keys = false;

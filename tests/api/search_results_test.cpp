@@ -337,6 +337,38 @@ TEST_F(SearchResultsTest, TrackTotalHitsVariants) {
   EXPECT_EQ(jint(r.json(), "hits.total"), kDocs) << r.body;
 }
 
+// A single-term query's total is its term frequency, taken without visiting the matches: it must
+// stay exact beyond the top hits, under a boost, and after deletions.
+TEST_F(SearchResultsTest, SingleTermTotalsAreExact) {
+  int alpha = 0;
+  for (int i = 0; i < kDocs; ++i) alpha += make_doc(i).text.find("alpha") != std::string::npos;
+  ASSERT_GT(alpha, 2);
+  for (const char* index : {"r1", "r3"}) {
+    for (const char* query : {R"({"match":{"text":"alpha"}})", R"({"match":{"text":{"query":"alpha","boost":3}}})",
+                              R"({"term":{"text":"alpha"}})"}) {
+      for (const char* track : {"", R"("track_total_hits":true,)"}) {
+        auto r = search(index, std::string("{") + track + R"("size":1,"query":)" + query + "}");
+        ASSERT_EQ(r.status, 200) << describe(r);
+        EXPECT_EQ(jint(r.json(), "hits.total.value"), alpha) << index << " " << query << " " << r.body;
+        EXPECT_EQ(jstr(r.json(), "hits.total.relation"), "eq") << r.body;
+      }
+    }
+    auto r = search(index, R"({"size":1,"track_total_hits":2,"query":{"match":{"text":"alpha"}}})");
+    EXPECT_EQ(jint(r.json(), "hits.total.value"), 2) << r.body;
+    EXPECT_EQ(jstr(r.json(), "hits.total.relation"), "gte") << r.body;
+  }
+  ASSERT_EQ(http().put("/singleterm", R"({"settings":{"number_of_shards":2}})").status, 200);
+  Ndjson b;
+  for (int i = 0; i < 40; ++i) b.index("singleterm", "d" + std::to_string(i), R"({"text":"common words here"})");
+  ASSERT_EQ(http().bulk("/_bulk?refresh=true", b.str()).status, 200);
+  for (int i = 0; i < 40; i += 6) {
+    ASSERT_EQ(http().del("/singleterm/_doc/d" + std::to_string(i) + "?refresh=true").status, 200);
+  }
+  auto r = search("singleterm", R"({"size":1,"query":{"match":{"text":"common"}}})");
+  EXPECT_EQ(jint(r.json(), "hits.total.value"), 33) << r.body;
+  EXPECT_EQ(jstr(r.json(), "hits.total.relation"), "eq") << r.body;
+}
+
 TEST_F(SearchResultsTest, MinScoreTerminateAfterTimeout) {
   auto all = search("r3", R"({"size":100,"query":{"match":{"text":"alpha charlie"}}})");
   auto d = all.json();

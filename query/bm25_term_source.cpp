@@ -73,6 +73,12 @@ Xapian::Query source_query(const std::string& term) {
 
 }  // namespace
 
+bool is_term_source(const Xapian::Query& q) {
+  // Xapian 1.4 gives no access to a query's source object; its description names it.
+  return q.get_type() == Xapian::Query::LEAF_POSTING_SOURCE &&
+         q.get_description().rfind("Query(PostingSource(BM25(", 0) == 0;
+}
+
 TermSourcesScope::TermSourcesScope() : saved_(term_sources_on) { term_sources_on = true; }
 
 TermSourcesScope::~TermSourcesScope() { term_sources_on = saved_; }

@@ -38,4 +38,8 @@ Xapian::Query scored_term(const std::string& term, Xapian::termcount wqf = 1, Xa
 
 Xapian::Query scored_phrase(const Xapian::Query& phrase, const std::vector<std::string>& terms);
 
+// Whether `q` is a single term's source (scored_term with sources on): its match count bounds
+// are the term's frequency, exact.
+bool is_term_source(const Xapian::Query& q);
+
 }  // namespace quarry::query

@@ -7,6 +7,7 @@
 #include "index/document_mapper.h"
 #include "index/stored_document.h"
 #include "query/aggs/shard_context.h"
+#include "query/bm25_term_source.h"
 #include "query/explain.h"
 #include "query/q_sources.h"
 
@@ -61,7 +62,7 @@ bool count_is_free(const Xapian::Query& q) {
     sub = node->get_subquery(0);
     node = &sub;
   }
-  return node->get_type() == Xapian::Query::LEAF_TERM || node->get_type() == Xapian::Query::LEAF_POSTING_SOURCE;
+  return node->get_type() == Xapian::Query::LEAF_TERM || is_term_source(*node);
 }
 
 Xapian::Weight* weighting(bool need_scores) {

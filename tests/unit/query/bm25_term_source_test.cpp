@@ -57,7 +57,8 @@ class Bm25TermSourceTest : public ::testing::Test {
     shard_->put(id, xdoc);
   }
   void commit() {
-    ASSERT_TRUE(shard_->commit("0-" + std::to_string(++commits_), commits_).ok());
+    ++commits_;
+    ASSERT_TRUE(shard_->commit("0-" + std::to_string(commits_), commits_).ok());
     shard_->refresh();
   }
   // The same match through Xapian's weighting and through the posting source.
@@ -130,6 +131,16 @@ TEST_F(Bm25TermSourceTest, TheTableFollowsNewRevisions) {
     }
     expect_same_scores(db, "fox");
   }).ok());
+}
+
+TEST(TermSourcesScopeTest, OnlyATermSourceCountsAsOne) {
+  TermSourcesScope sources;
+  EXPECT_TRUE(is_term_source(scored_term("Xbody:fox")));
+  EXPECT_FALSE(is_term_source(Xapian::Query("Xbody:fox")));
+  std::vector<Xapian::Query> words{Xapian::Query("Xbody:a"), Xapian::Query("Xbody:b")};
+  Xapian::Query phrase(Xapian::Query::OP_PHRASE, words.begin(), words.end(), 2);
+  EXPECT_FALSE(is_term_source(scored_phrase(phrase, {"Xbody:a", "Xbody:b"})));
+  EXPECT_FALSE(is_term_source(Xapian::Query((new Xapian::FixedWeightPostingSource(1.0))->release())));
 }
 
 TEST(TermSourcesScopeTest, SourcesOnlyInsideTheScopeAndItNests) {

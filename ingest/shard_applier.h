@@ -59,7 +59,10 @@ class ShardApplier {
   void run();
   // Reads and applies one round. Returns the number of entries read, or an error.
   Result<int> apply_round(int block_ms);
-  Status commit_and_refresh();
+  // ack_now: acknowledge and trim the stream now rather than at most once per kAckInterval.
+  Status commit_and_refresh(bool ack_now = false);
+  // XACK and XTRIM what is committed (best effort: a restart skips applied entries by position).
+  void ack_committed();
   Status prepare();
 
   std::shared_ptr<index::IndexService> index_;
@@ -77,10 +80,13 @@ class ShardApplier {
   bool prepared_ = false;
   std::string applied_position_;   // last stream id applied to the writer (maybe uncommitted)
   int64_t applied_max_seq_ = -1;
-  std::vector<std::string> unacked_;
+  std::vector<std::string> unacked_;            // entries read since the last commit
+  std::vector<std::string> committed_unacked_;  // committed, not yet XACKed
+  std::string trim_below_;                      // the last committed position
   int64_t uncommitted_ops_ = 0;
   bool dirty_ = false;             // applied but not committed
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_ack_ = std::chrono::steady_clock::now();
 
   std::mutex visible_mu_;
   std::condition_variable visible_cv_;

@@ -10,7 +10,9 @@
 namespace quarry::index {
 namespace {
 
-bool integral(FieldType t) { return t == FieldType::kInteger || t == FieldType::kLong || t == FieldType::kDate; }
+bool integral(FieldType t) {
+  return t == FieldType::kInteger || t == FieldType::kLong || t == FieldType::kDate;
+}
 
 std::string big_endian(uint64_t u) {
   std::string out(8, '\0');
@@ -34,10 +36,12 @@ double decode_double_bound(std::string_view b) {
 }
 
 int64_t integer_min(FieldType t) {
-  return t == FieldType::kInteger ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int64_t>::min();
+  return t == FieldType::kInteger ? std::numeric_limits<int32_t>::min()
+                                  : std::numeric_limits<int64_t>::min();
 }
 int64_t integer_max(FieldType t) {
-  return t == FieldType::kInteger ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int64_t>::max();
+  return t == FieldType::kInteger ? std::numeric_limits<int32_t>::max()
+                                  : std::numeric_limits<int64_t>::max();
 }
 
 // One bound as given in a document: encoded, or nullopt if it does not fit the type.
@@ -73,7 +77,9 @@ std::optional<std::string> parse_bound(const FieldMapping& field, const json::Va
 
 size_t range_bound_width(FieldType range_of) { return range_of == FieldType::kIp ? 16 : 8; }
 
-std::string encode_long_bound(int64_t v) { return big_endian(static_cast<uint64_t>(v) ^ (uint64_t{1} << 63)); }
+std::string encode_long_bound(int64_t v) {
+  return big_endian(static_cast<uint64_t>(v) ^ (uint64_t{1} << 63));
+}
 
 std::string encode_double_bound(double v) {
   v += 0.0;  // -0.0 and 0.0 are one value
@@ -126,17 +132,23 @@ std::string step(FieldType range_of, std::string_view bound, bool up) {
     return encode_long_bound(v);
   }
   double d = decode_double_bound(bound);
-  double inf = up ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+  double inf =
+      up ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
   if (range_of == FieldType::kFloat) {
-    return encode_double_bound(static_cast<double>(std::nextafter(static_cast<float>(d), static_cast<float>(inf))));
+    return encode_double_bound(
+        static_cast<double>(std::nextafter(static_cast<float>(d), static_cast<float>(inf))));
   }
   return encode_double_bound(std::nextafter(d, inf));
 }
 
 }  // namespace
 
-std::string range_next_up(FieldType range_of, std::string_view bound) { return step(range_of, bound, true); }
-std::string range_next_down(FieldType range_of, std::string_view bound) { return step(range_of, bound, false); }
+std::string range_next_up(FieldType range_of, std::string_view bound) {
+  return step(range_of, bound, true);
+}
+std::string range_next_down(FieldType range_of, std::string_view bound) {
+  return step(range_of, bound, false);
+}
 
 std::optional<RangeBounds> parse_range_value(const FieldMapping& field, const json::Value& v) {
   FieldType t = field.range_of;

@@ -35,7 +35,8 @@ FieldMapping range_field(FieldType of, const std::string& format = "") {
 std::optional<std::pair<double, double>> numbers(const FieldMapping& f, std::string_view json) {
   auto r = parse_range_value(f, parse_json(json));
   if (!r) return std::nullopt;
-  return std::make_pair(range_bound_number(f.range_of, r->lo), range_bound_number(f.range_of, r->hi));
+  return std::make_pair(range_bound_number(f.range_of, r->lo),
+                        range_bound_number(f.range_of, r->hi));
 }
 
 TEST(RangeValueTest, IntegerBoundsBecomeInclusiveAndOpenBoundsTheTypeLimits) {
@@ -79,7 +80,8 @@ TEST(RangeValueTest, DatesUseTheFieldFormatAndStepByAMillisecond) {
   EXPECT_EQ(r->second, 1451692800000.0 - 1);
   EXPECT_FALSE(numbers(f, R"({"gte":"2016-01-01T00:00:00Z"})"));  // not the field's format
   auto dflt = range_field(FieldType::kDate);
-  EXPECT_EQ(numbers(dflt, R"({"gt":"2016-01-01T00:00:00Z"})"), std::make_pair(1451606400001.0, 9223372036854775807.0));
+  EXPECT_EQ(numbers(dflt, R"({"gt":"2016-01-01T00:00:00Z"})"),
+            std::make_pair(1451606400001.0, 9223372036854775807.0));
 }
 
 TEST(RangeValueTest, IpRangesTakeCidrAndStepToTheNextAddress) {
@@ -98,7 +100,8 @@ TEST(RangeValueTest, IpRangesTakeCidrAndStepToTheNextAddress) {
 }
 
 TEST(RangeValueTest, EncodedBoundsCompareAsTheirValues) {
-  std::vector<int64_t> longs = {std::numeric_limits<int64_t>::min(), -5, -1, 0, 1, 7, std::numeric_limits<int64_t>::max()};
+  std::vector<int64_t> longs = {std::numeric_limits<int64_t>::min(), -5, -1, 0, 1, 7,
+                                std::numeric_limits<int64_t>::max()};
   for (size_t i = 1; i < longs.size(); ++i) {
     EXPECT_LT(encode_long_bound(longs[i - 1]), encode_long_bound(longs[i])) << longs[i];
     EXPECT_EQ(range_bound_long(encode_long_bound(longs[i])), longs[i]);
@@ -119,13 +122,15 @@ TEST(RangeValueTest, TheMapperWritesEveryRangeOfADocumentIntoTheSlot) {
   ASSERT_NE(f, nullptr);
   ASSERT_GE(f->slot, 0);
   Xapian::Document doc;
-  ASSERT_TRUE(DocumentMapper::index(*m, parse_json(R"({"r":[{"gte":1,"lte":3},{"gt":10}]})"), doc).ok());
+  ASSERT_TRUE(
+      DocumentMapper::index(*m, parse_json(R"({"r":[{"gte":1,"lte":3},{"gt":10}]})"), doc).ok());
   std::string slot = doc.get_value(static_cast<Xapian::valueno>(f->slot));
   std::vector<std::pair<int64_t, int64_t>> got;
   EXPECT_TRUE(for_each_range(FieldType::kLong, slot, [&](std::string_view lo, std::string_view hi) {
     got.emplace_back(range_bound_long(lo), range_bound_long(hi));
   }));
-  std::vector<std::pair<int64_t, int64_t>> want = {{1, 3}, {11, std::numeric_limits<int64_t>::max()}};
+  std::vector<std::pair<int64_t, int64_t>> want = {{1, 3},
+                                                   {11, std::numeric_limits<int64_t>::max()}};
   EXPECT_EQ(got, want);
   EXPECT_TRUE(doc.termlist_begin() != doc.termlist_end());  // the exists term
 }

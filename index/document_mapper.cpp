@@ -332,6 +332,14 @@ class Walker {
     doc_->add_value(static_cast<Xapian::valueno>(f.slot), bytes);
   }
 
+  // Range fields keep every range of the document in their own slot (index/range_value.h), so
+  // they never use kSlotMultiValues. Fields made before range bounds were stored have no slot.
+  void append_range(const FieldMapping& f, const std::string& bounds) {
+    if (f.slot < 0 || (!f.index && !f.doc_values)) return;
+    auto slot = static_cast<Xapian::valueno>(f.slot);
+    doc_->add_value(slot, doc_->get_value(slot) + bounds);
+  }
+
   // term_ = prefix + text; false if too long for Xapian.
   bool make_term(const FieldMapping& f, std::string_view text) {
     term_.assign(f.prefix);
@@ -359,11 +367,14 @@ class Walker {
         return Status::Ok();
       case FieldType::kBinary:
       case FieldType::kGeoPoint:
-      case FieldType::kRange:
         // Validated only: not searchable, but `exists` finds them.
         if (!encode_value(f, v, scratch_)) return f.ignore_malformed ? Status::Ok() : parse_error(f, v);
         add_exists(f.path);
         return Status::Ok();
+      case FieldType::kRange:
+        if (!encode_value(f, v, scratch_)) return f.ignore_malformed ? Status::Ok() : parse_error(f, v);
+        append_range(f, scratch_.slot);
+        break;
       default:
         if (!encode_value(f, v, scratch_)) return f.ignore_malformed ? Status::Ok() : parse_error(f, v);
         if (f.index && make_term(f, scratch_.term)) doc_->add_boolean_term(term_);

@@ -1,4 +1,5 @@
 #include "index/field_value.h"
+#include "index/range_value.h"
 
 #include <arpa/inet.h>
 #include <xapian.h>
@@ -190,48 +191,6 @@ bool scalar_text(const json::Value& v, std::string& out) {
   return true;
 }
 
-namespace {
-
-// "10.0.0.0/8", "2001:db8::/32": an address and a prefix length that fits it.
-bool valid_cidr(std::string_view text) {
-  size_t slash = text.find('/');
-  if (slash == std::string_view::npos) return false;
-  auto ip = parse_ip(text.substr(0, slash));
-  std::string_view bits = text.substr(slash + 1);
-  if (!ip || bits.empty() || bits.size() > 3) return false;
-  int n = 0;
-  for (char c : bits) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + (c - '0');
-  }
-  bool v4 = text.substr(0, slash).find(':') == std::string_view::npos;
-  return n <= (v4 ? 32 : 128);
-}
-
-// A range field's value: {gt|gte, lt|lte} with bounds of the field's range_of type (null or
-// absent: unbounded), lower bound not above the upper one; ip_range also takes CIDR strings.
-bool valid_range(const FieldMapping& field, const json::Value& v) {
-  if (field.range_of == FieldType::kIp && v.IsString()) return valid_cidr(json::view(v));
-  if (!v.IsObject()) return false;
-  FieldMapping bound = field;
-  bound.type = field.range_of;
-  std::optional<std::string> lower, upper;
-  for (const auto& m : v.GetObject()) {
-    std::string_view key = json::view(m.name);
-    bool is_lower = key == "gt" || key == "gte" || key == "from";
-    bool is_upper = key == "lt" || key == "lte" || key == "to";
-    if (!is_lower && !is_upper) return false;
-    if (m.value.IsNull()) continue;
-    EncodedValue e;
-    if (!encode_value(bound, m.value, e)) return false;
-    (is_lower ? lower : upper) = std::move(e.slot);
-  }
-  // Slots sort like their values (numbers and dates sortable-serialised, ips big-endian).
-  return !lower || !upper || *lower <= *upper;
-}
-
-}  // namespace
-
 bool encode_value(const FieldMapping& field, const json::Value& v, EncodedValue& out) {
   switch (field.type) {
     case FieldType::kKeyword:
@@ -291,10 +250,14 @@ bool encode_value(const FieldMapping& field, const json::Value& v, EncodedValue&
       out.slot.clear();
       return true;
     }
-    case FieldType::kRange:
+    case FieldType::kRange: {
+      auto r = parse_range_value(field, v);
+      if (!r) return false;
       out.term.clear();
-      out.slot.clear();
-      return valid_range(field, v);
+      out.slot = std::move(r->lo);
+      out.slot += r->hi;
+      return true;
+    }
     case FieldType::kText:
     case FieldType::kObject:
       return false;

@@ -62,8 +62,9 @@ struct EncodedValue {
   std::string slot;  // value-slot bytes
 };
 
-// Encodes `v` for a keyword, numeric, date, boolean, ip, binary or geo_point field (binary and
-// geo_point: validation only, empty term and slot). False if it does not fit the field
+// Encodes `v` for a keyword, numeric, date, boolean, ip, binary, geo_point or range field (binary
+// and geo_point: validation only, empty term and slot; range: empty term, the slot is one range's
+// two bounds as index/range_value.h encodes them). False if it does not fit the field
 // (the caller reports the Elasticsearch "failed to parse field" error). `out` is reused.
 bool encode_value(const FieldMapping& field, const json::Value& v, EncodedValue& out);
 

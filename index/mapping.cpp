@@ -493,7 +493,7 @@ bool is_numeric(FieldType t) {
 
 bool has_value_slot(FieldType t) {
   return t == FieldType::kKeyword || is_numeric(t) || t == FieldType::kDate || t == FieldType::kBoolean ||
-         t == FieldType::kIp;
+         t == FieldType::kIp || t == FieldType::kRange;
 }
 
 const char* dynamic_mode_name(DynamicMode m) {

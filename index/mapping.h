@@ -23,9 +23,9 @@ namespace quarry::index {
 // behave as for float. kBinary (base64) is never searchable: only its exists term is indexed.
 // kIp: IPv4/IPv6, slot = 16-byte big-endian IPv6 (IPv4-mapped). kGeoPoint: validated, only the
 // exists term is indexed (no geo queries). kRange (integer_range, long_range, float_range,
-// double_range, date_range, ip_range; FieldMapping::range_of says which): values are validated
-// ({gt, gte, lt, lte} objects, ip_range also CIDR strings) and kept in _source; only the exists
-// term is indexed (no range-field queries or aggregations yet).
+// double_range, date_range, ip_range; FieldMapping::range_of says which): {gt, gte, lt, lte}
+// objects (ip_range also CIDR strings); every range of a document goes into the field's value slot
+// as inclusive bounds (index/range_value.h) for range / term queries and histograms.
 enum class FieldType {
   kText, kKeyword, kLong, kInteger, kShort, kByte, kDouble, kFloat, kDate, kBoolean, kObject,
   kHalfFloat, kBinary, kIp, kGeoPoint, kRange
@@ -65,7 +65,7 @@ struct FieldMapping {
   std::string path;            // full dotted path: "author.playtime_forever", "app_name.keyword"
   FieldType type = FieldType::kText;
   std::string prefix;          // Xapian term prefix, e.g. "XF7:"; never changes once given
-  int slot = -1;               // Xapian value slot (keyword, numeric, date, boolean), -1 if none
+  int slot = -1;               // Xapian value slot (keyword, numeric, date, boolean, ip, range), -1 if none
   // Parameters (only the ones that apply to `type` are meaningful / serialised):
   int ignore_above = -1;                       // keyword: longer values are not indexed
   std::string format;                          // date: e.g. "strict_date_optional_time||epoch_millis"
@@ -129,7 +129,7 @@ struct FieldMapping {
 // reason; the document mapper turns it into a document parsing error).
 Status validate_field_name(std::string_view name);
 
-// Whether fields of this type get a value slot (keyword, numeric, date, boolean, ip).
+// Whether fields of this type get a value slot (keyword, numeric, date, boolean, ip, range).
 bool has_value_slot(FieldType t);
 
 const char* dynamic_mode_name(DynamicMode m);  // "true" / "false" / "strict"

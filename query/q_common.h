@@ -83,6 +83,8 @@ Result<Xapian::Query> multi_match_to_xapian(const QueryNode& node, const index::
 Result<Xapian::Query> combined_fields_to_xapian(const QueryNode& node, const index::Mapping& mapping);
 Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::Mapping& mapping);
 Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mapping& mapping);
+// term on a range field: documents with a range containing `value` (weight 0; callers boost).
+Result<Xapian::Query> range_field_term(const index::FieldMapping& f, const std::string& value);
 Result<Xapian::Query> compound_to_xapian(const QueryNode& node, const index::Mapping& mapping);
 Result<Xapian::Query> function_score_to_xapian(const QueryNode& node, const index::Mapping& mapping);
 

@@ -6,6 +6,11 @@
 // of the unit, gte and lt round down. `time_zone` (a UTC offset such as +01:00, or UTC) shifts
 // dates written without a zone and the rounding; named zones are not supported yet.
 // Limitation: the slot holds only the first value of a multi-valued field (storage-format.md).
+//
+// Range fields (integer_range ... ip_range): the query's bounds become one inclusive range (gt / lt
+// stepped as index/range_value.h steps document bounds; date_range bounds read as date fields read
+// them) and a document matches when one of its ranges `intersects` it (the default), lies `within`
+// it or `contains` it. A term query on a range field is the range [value, value], intersects.
 #include <chrono>
 #include <cmath>
 
@@ -13,6 +18,7 @@
 #include "index/dates.h"
 #include "index/document_mapper.h"
 #include "index/field_value.h"
+#include "index/range_value.h"
 #include "query/q_common.h"
 #include "query/q_sources.h"
 
@@ -97,6 +103,108 @@ Result<int64_t> date_bound(const std::string& raw, const FieldMapping& f, const 
   return result - tz_offset;
 }
 
+int64_t now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// How a query's date bounds are read: `format` (else the field's), `time_zone`, one `now`.
+struct DateContext {
+  std::shared_ptr<const index::DateFormat> own;
+  const index::DateFormat* format = nullptr;
+  int64_t tz = 0;
+  int64_t now = 0;
+};
+
+Result<DateContext> date_context(const QueryNode& node, const FieldMapping& f) {
+  DateContext c;
+  c.format = &f.effective_date_format();
+  if (!node.format.empty()) {
+    auto fmt = index::DateFormat::compile(node.format);
+    if (!fmt.ok()) return Status::Parsing(fmt.status().message());
+    c.own = std::make_shared<const index::DateFormat>(std::move(fmt).value());
+    c.format = c.own.get();
+  }
+  auto tz = parse_time_zone(node.time_zone);
+  if (!tz.ok()) return tz.status();
+  c.tz = *tz;
+  c.now = now_millis();
+  return c;
+}
+
+// One bound of a query on range field `f`, encoded as index/range_value.h stores bounds. `upper`:
+// a CIDR block gives its highest address, dates round up (as date fields do for gt and lte).
+Result<std::string> range_field_bound(const FieldMapping& f, const std::string& text, bool upper, bool round_up,
+                                      const DateContext* dates) {
+  FieldType t = f.range_of;
+  if (t == FieldType::kDate) {
+    auto ms = date_bound(text, f, *dates->format, dates->tz, round_up, dates->now);
+    if (!ms.ok()) return ms.status();
+    return index::encode_long_bound(*ms);
+  }
+  if (t == FieldType::kIp) {
+    if (auto b = index::parse_ip(text)) return *b;
+    std::string lo, hi;
+    if (index::parse_cidr(text, lo, hi)) return upper ? hi : lo;
+    return Status::InvalidArgument("'" + text + "' is not an IP string literal.");
+  }
+  json::Document v;
+  v.Parse(text.c_str());
+  if (v.HasParseError() || !v.IsNumber()) v.SetString(text.c_str(), v.GetAllocator());
+  if (t == FieldType::kInteger || t == FieldType::kLong) {
+    if (auto x = index::parse_integer_value(v, t, true)) return index::encode_long_bound(*x);
+  } else if (auto x = index::parse_floating_value(v, t, true)) {
+    return index::encode_double_bound(*x);
+  }
+  return Status::InvalidArgument("failed to create query: For input string: \"" + text + "\" on field [" + f.path +
+                                 "] of type [" + f.es_type_name() + "]");
+}
+
+Status require_range_slot(const FieldMapping& f) {
+  if (f.slot >= 0 && (f.index || f.doc_values)) return Status::Ok();
+  if (f.slot >= 0) {
+    return Status::InvalidArgument("Cannot search on field [" + f.path + "] since it is not indexed nor has doc values.");
+  }
+  // Range fields mapped before Quarry stored range bounds: their documents hold no bounds.
+  return Status::InvalidArgument("range field [" + f.path + "] was mapped before range values were indexed; "
+                                 "reindex into a new index to query or aggregate it");
+}
+
+// range on a range field: documents with a range that has `relation` to the query's range.
+Result<Xapian::Query> range_field_query(const QueryNode& node, const FieldMapping& f) {
+  QUARRY_RETURN_IF_ERROR(require_range_slot(f));
+  FieldType t = f.range_of;
+  DateContext dates;
+  if (t == FieldType::kDate) {
+    auto c = date_context(node, f);
+    if (!c.ok()) return c.status();
+    dates = std::move(*c);
+  }
+  std::string lo = index::range_min_bound(t), hi = index::range_max_bound(t);
+  auto bound = [&](const std::optional<std::string>& text, bool upper, bool exclusive) -> Status {
+    if (!text) return Status::Ok();
+    // Dates round up for gt and lte, down for gte and lt.
+    auto b = range_field_bound(f, *text, upper, upper != exclusive, &dates);
+    if (!b.ok()) return b.status();
+    std::string v = *b;
+    if (exclusive) v = upper ? index::range_next_down(t, v) : index::range_next_up(t, v);
+    if (upper) hi = std::min(hi, v);
+    else lo = std::max(lo, v);
+    return Status::Ok();
+  };
+  QUARRY_RETURN_IF_ERROR(bound(node.gte, false, false));
+  QUARRY_RETURN_IF_ERROR(bound(node.gt, false, true));
+  QUARRY_RETURN_IF_ERROR(bound(node.lte, true, false));
+  QUARRY_RETURN_IF_ERROR(bound(node.lt, true, true));
+  if (lo > hi) return Xapian::Query::MatchNothing;
+  RangeRelation relation = node.relation == "within"     ? RangeRelation::kWithin
+                           : node.relation == "contains" ? RangeRelation::kContains
+                                                         : RangeRelation::kIntersects;
+  return constant_weight(range_relation(static_cast<Xapian::valueno>(f.slot), index::range_bound_width(t), relation,
+                                        std::move(lo), std::move(hi)),
+                         node.boost);
+}
+
 Status set_bound(QueryNode& node, const std::string& key, const json::Value& v) {
   std::optional<std::string>* target = key == "gt" ? &node.gt : key == "gte" ? &node.gte : key == "lt" ? &node.lt : &node.lte;
   if (v.IsNull()) {
@@ -139,12 +247,17 @@ Result<QueryPtr> parse_range(const json::Value& body) {
       if (!s.ok()) return s.status();
       (key == "format" ? node->format : node->time_zone) = *s;
     } else if (key == "relation") {
-      // For single-valued (non-range) fields INTERSECTS, CONTAINS and WITHIN select the same documents.
-      std::string r = it->value.IsString() ? std::string(json::view(it->value)) : "";
-      for (auto& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (r != "INTERSECTS" && r != "CONTAINS" && r != "WITHIN") {
-        return Status::Parsing("[range] query does not support relation [" + r + "]");
+      // Only range fields use it: for other fields INTERSECTS, CONTAINS and WITHIN select the same
+      // documents. Names are case-insensitive, as Elasticsearch's ShapeRelation reads them.
+      auto given = string_param(it->value, "range", key);
+      if (!given.ok()) return given.status();
+      std::string r = *given;
+      for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (r == "disjoint") return Status::InvalidArgument("[range] query does not support relation [" + *given + "]");
+      if (r != "intersects" && r != "contains" && r != "within") {
+        return Status::InvalidArgument(*given + " is not a valid relation");
       }
+      node->relation = r;
     } else if (key == "boost") {
       auto b = boost_of(it->value);
       if (!b.ok()) return b.status();
@@ -172,10 +285,7 @@ Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mappin
   if (f->type == FieldType::kText) {
     return Status::InvalidArgument("range queries on [text] field [" + f->path + "] are not supported; use a keyword field");
   }
-  if (f->type == FieldType::kRange) {
-    return Status::InvalidArgument("range queries on range fields are not supported: [" + f->path + "] is of type [" +
-                                   f->es_type_name() + "]");
-  }
+  if (f->type == FieldType::kRange) return range_field_query(node, *f);
   if (f->slot < 0 || !f->doc_values) {
     return Status::InvalidArgument("Cannot search on field [" + f->path + "] since it is not indexed with doc values");
   }
@@ -318,6 +428,26 @@ Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mappin
     q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, hi_equal, hi_equal));
   }
   return constant_weight(q, node.boost);
+}
+
+Result<Xapian::Query> range_field_term(const FieldMapping& f, const std::string& value) {
+  QUARRY_RETURN_IF_ERROR(require_range_slot(f));
+  FieldType t = f.range_of;
+  DateContext dates;
+  if (t == FieldType::kDate) {
+    QueryNode none;
+    auto c = date_context(none, f);
+    if (!c.ok()) return c.status();
+    dates = std::move(*c);
+  }
+  // Elasticsearch: a range query from the value to the value, relation intersects (a date with
+  // rounding, "2020-01-01||/d", covers its whole unit).
+  auto lo = range_field_bound(f, value, false, false, &dates);
+  if (!lo.ok()) return lo.status();
+  auto hi = range_field_bound(f, value, true, true, &dates);
+  if (!hi.ok()) return hi.status();
+  return range_relation(static_cast<Xapian::valueno>(f.slot), index::range_bound_width(t), RangeRelation::kIntersects,
+                        std::move(*lo), std::move(*hi));
 }
 
 }  // namespace quarry::query

@@ -49,7 +49,68 @@ class MaterializedSource : public Xapian::PostingSource {
   bool started_ = false;
 };
 
+// The documents of a value slot whose ranges pass the relation test, read lazily from the slot's
+// value stream (ValuePostingSource) and skipping the ones that fail.
+class RangeRelationSource : public Xapian::ValuePostingSource {
+ public:
+  RangeRelationSource(Xapian::valueno slot, size_t width, RangeRelation relation, std::string lo, std::string hi)
+      : Xapian::ValuePostingSource(slot), width_(width), relation_(relation), lo_(std::move(lo)), hi_(std::move(hi)) {}
+
+  Xapian::PostingSource* clone() const override {
+    return new RangeRelationSource(get_slot(), width_, relation_, lo_, hi_);
+  }
+  void init(const Xapian::Database& db) override {
+    Xapian::ValuePostingSource::init(db);
+    set_termfreq_min(0);  // the value frequency is only an upper bound
+    set_maxweight(0);
+  }
+  void next(double min_wt) override {
+    Xapian::ValuePostingSource::next(min_wt);
+    skip_failing(min_wt);
+  }
+  void skip_to(Xapian::docid did, double min_wt) override {
+    Xapian::ValuePostingSource::skip_to(did, min_wt);
+    skip_failing(min_wt);
+  }
+  bool check(Xapian::docid did, double min_wt) override {
+    skip_to(did, min_wt);
+    return true;
+  }
+  double get_weight() const override { return 0; }
+  std::string get_description() const override { return "RangeRelationSource(" + std::to_string(get_slot()) + ")"; }
+
+ private:
+  bool passes(std::string_view bytes) const {
+    std::string_view lo(lo_), hi(hi_);
+    for (size_t i = 0; i + 2 * width_ <= bytes.size(); i += 2 * width_) {
+      std::string_view dlo = bytes.substr(i, width_), dhi = bytes.substr(i + width_, width_);
+      if (dlo > dhi) continue;  // an empty range ({"gt": 1, "lt": 2} on integers)
+      bool ok = false;
+      switch (relation_) {
+        case RangeRelation::kIntersects: ok = dlo <= hi && dhi >= lo; break;
+        case RangeRelation::kWithin: ok = lo <= dlo && dhi <= hi; break;
+        case RangeRelation::kContains: ok = dlo <= lo && hi <= dhi; break;
+      }
+      if (ok) return true;
+    }
+    return false;
+  }
+  void skip_failing(double min_wt) {
+    while (!at_end() && !passes(get_value())) Xapian::ValuePostingSource::next(min_wt);
+  }
+
+  size_t width_;
+  RangeRelation relation_;
+  std::string lo_, hi_;
+};
+
 }  // namespace
+
+Xapian::Query range_relation(Xapian::valueno slot, size_t width, RangeRelation relation, std::string lo,
+                             std::string hi) {
+  Xapian::PostingSource* src = new RangeRelationSource(slot, width, relation, std::move(lo), std::move(hi));
+  return Xapian::Query(src->release());
+}
 
 Xapian::Weight* new_inner_weight() { return new EsBm25Weight(); }
 

@@ -9,6 +9,8 @@
 //  - materialized(producer): a posting source whose (docid, weight) list is computed by `producer`
 //    against the database at init. Used for bool minimum_should_match >= 2, function_score,
 //    fuzzy/wildcard/regexp expansions. Memory is O(matching documents) per search.
+//  - range_relation(...): documents whose range-field slot (index/range_value.h) holds a range
+//    that intersects / lies within / contains a query range; reads the value stream lazily.
 //
 // Thread-safety: like every Xapian::Query, build per thread, never share.
 #pragma once
@@ -33,6 +35,15 @@ Xapian::Weight* new_inner_weight();
 Xapian::Query constant_weight(const Xapian::Query& q, double weight);
 
 Xapian::Query materialized(DocsProducer producer, const std::string& description);
+
+// How a document's range relates to a query range (Elasticsearch's range query `relation`).
+enum class RangeRelation { kIntersects, kWithin, kContains };
+
+// Documents with at least one range in value slot `slot` (bounds of `width` bytes each, encoded
+// as index/range_value.h describes) that has `relation` to [lo, hi] (inclusive, same encoding).
+// Every match weighs 0: wrap in constant_weight for a score.
+Xapian::Query range_relation(Xapian::valueno slot, size_t width, RangeRelation relation, std::string lo,
+                             std::string hi);
 
 // Runs `q` on `db` and returns every match with its weight (sorted by docid).
 ScoredDocs run_scored(const Xapian::Database& db, const Xapian::Query& q);

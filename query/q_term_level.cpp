@@ -507,6 +507,11 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
         if (!q.ok()) return q.status();
         return constant_weight(*q, node.boost);
       }
+      if (f->type == FieldType::kRange) {
+        auto q = range_field_term(*f, node.text);
+        if (!q.ok()) return q.status();
+        return constant_weight(*q, node.boost);
+      }
       auto t = exact_term(*f, node.text);
       if (!t.ok()) return t.status();
       return boosted(Xapian::Query(*t), node.boost);
@@ -523,6 +528,12 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
         if (!f || f->type == FieldType::kObject) break;
         if (f->type == FieldType::kIp && v.find('/') != std::string::npos) {
           auto q = ip_cidr_query(*f, v);
+          if (!q.ok()) return q.status();
+          terms.push_back(*q);
+          continue;
+        }
+        if (f->type == FieldType::kRange) {
+          auto q = range_field_term(*f, v);
           if (!q.ok()) return q.status();
           terms.push_back(*q);
           continue;

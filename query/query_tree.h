@@ -77,6 +77,9 @@ struct QueryNode {
   // kRange: bounds as text (numbers rendered canonically); `format` / `time_zone` for dates.
   std::optional<std::string> gt, gte, lt, lte;
   std::string format, time_zone;
+  // kRange on a range field: how a document's range must relate to the query's ("intersects",
+  // the default, "within" or "contains"); other fields ignore it (one value per document).
+  std::string relation;
   // kWildcard, kPrefix, kRegexp, kTerm
   bool case_insensitive = false;
   int max_determinized_states = 10000;    // kRegexp

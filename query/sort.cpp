@@ -197,7 +197,7 @@ Result<std::vector<SortKey>> resolve_sort(const std::vector<SortSpec>& specs, co
             "and sorting, so these operations are disabled by default. Please use a keyword field instead. "
             "Alternatively, set fielddata=true on [" + spec.field + "] in order to load field data by uninverting "
             "the inverted index. Note that this can use significant memory.");
-      } else if (f->slot < 0 || !f->doc_values) {
+      } else if (f->slot < 0 || !f->doc_values || f->type == index::FieldType::kRange) {
         return Status::InvalidArgument("Can't load fielddata on [" + spec.field +
                                        "] because fielddata is unsupported on fields of type [" +
                                        index::field_type_name(f->type) + "]. Use doc values instead.");

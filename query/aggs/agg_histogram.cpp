@@ -2,6 +2,13 @@
 // interval's start. Shards return every non-empty bucket; the coordinator merges them, drops those
 // under min_doc_count, fills the empty ones (min_doc_count 0, extended_bounds) after checking that
 // they fit in search.max_buckets, orders them and runs the parent pipelines (bucket.number = key).
+//
+// Over a numeric or date range field (Elasticsearch's RangeHistogramAggregator) a document counts
+// once in every bucket one of its ranges overlaps. hard_bounds clip the ranges before they are
+// bucketed (so the bucket holding hard_bounds.max is kept), and one document may land in at most
+// kMaxBucketsPerDocument buckets: an open-ended range without hard_bounds fails instead of
+// creating buckets without end.
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -14,6 +21,14 @@
 namespace quarry::query::aggs {
 
 namespace {
+
+// Elasticsearch's limit on the buckets a single range value may fall into.
+constexpr int64_t kMaxBucketsPerDocument = 10000;
+
+Status too_many_buckets_per_document() {
+  return Status::InvalidArgument("exceeded the maximum number of buckets per document [" +
+                                 std::to_string(kMaxBucketsPerDocument) + "]");
+}
 
 struct Bounds {
   std::optional<double> min, max;  // numeric, or dates resolved to millis on the shards
@@ -79,7 +94,9 @@ KeyStyle style_for(const HistogramDef& def, const index::FieldMapping* f) {
   s.known = f != nullptr;
   s.date = def.date;
   if (def.date) {
-    const index::DateFormat* base = f && f->type == index::FieldType::kDate ? &f->effective_date_format() : nullptr;
+    bool dates = f && (f->type == index::FieldType::kDate ||
+                       (f->type == index::FieldType::kRange && f->range_of == index::FieldType::kDate));
+    const index::DateFormat* base = dates ? &f->effective_date_format() : nullptr;
     if (!def.source.format.empty()) {
       auto df = compile_date_format(def.source.format);
       if (df.ok()) s.date_format = std::make_shared<index::DateFormat>(*df);
@@ -125,6 +142,10 @@ class HistogramCollector : public Collector {
   }
 
   void collect(Xapian::docid did, double score) override {
+    if (values_.ranges) {
+      if (error_.ok()) collect_ranges(did, score);
+      return;
+    }
     bool any = false;
     double last = std::numeric_limits<double>::quiet_NaN();
     if (values_.numeric) {
@@ -179,14 +200,77 @@ class HistogramCollector : public Collector {
     return e;
   }
 
+  // The document's ranges, sorted by start: every bucket they overlap, each once. Like
+  // Elasticsearch, a range is first clipped to hard_bounds, and buckets at or below the last
+  // bucket of the previous range are not counted again.
+  void collect_ranges(Xapian::docid did, double score) {
+    auto [begin, end] = values_.ranges->of(did);
+    if (begin == end) return;
+    double last = std::numeric_limits<double>::quiet_NaN();
+    int64_t buckets = 0;
+    bool have_prev = false;
+    double prev_end = 0;  // the last bucket (a key for dates, an interval number otherwise)
+    for (const auto* r = begin; r != end; ++r) {
+      double from = r->from, to = r->to;
+      if (out_->hard_min) from = std::max(from, *out_->hard_min);
+      if (out_->hard_max) to = std::min(to, *out_->hard_max);
+      if (from > to) continue;
+      if (def_->date) {
+        // Estimate first: rounding an open end (the long limits) is neither fast nor safe.
+        double width = static_cast<double>(std::max<int64_t>(def_->rounding.approx_width(), 1));
+        if ((to - from) / width > 2.0 * static_cast<double>(kMaxBucketsPerDocument) + 2) {
+          error_ = too_many_buckets_per_document();
+          return;
+        }
+        // Inside the long range (an open long_range end is 2^63 as a double).
+        constexpr double kLongLimit = 9.2e18;
+        from = std::clamp(from, -kLongLimit, kLongLimit);
+        to = std::clamp(to, -kLongLimit, kLongLimit);
+        auto start = def_->rounding.round(static_cast<int64_t>(std::floor(from)));
+        auto stop = def_->rounding.round(static_cast<int64_t>(std::floor(to)));
+        int64_t k = have_prev ? std::max(start, static_cast<int64_t>(prev_end)) : start;
+        for (; k <= stop; k = def_->rounding.next(k)) {
+          if (have_prev && static_cast<double>(k) == prev_end) continue;
+          if (++buckets > kMaxBucketsPerDocument) {
+            error_ = too_many_buckets_per_document();
+            return;
+          }
+          add(static_cast<double>(k), &last, did, score, false);
+        }
+        if (!have_prev || static_cast<double>(stop) > prev_end) prev_end = static_cast<double>(stop);
+      } else {
+        double start = std::floor((from - def_->offset) / def_->interval);
+        double stop = std::floor((to - def_->offset) / def_->interval);
+        double first = have_prev ? std::max(start, prev_end) : start;
+        if (!std::isfinite(first) || !std::isfinite(stop) ||
+            stop - first + 1 > static_cast<double>(kMaxBucketsPerDocument - buckets)) {
+          error_ = too_many_buckets_per_document();
+          return;
+        }
+        // Counted steps: at magnitudes where n + 1 == n, a double loop would never end.
+        auto steps = static_cast<int64_t>(stop - first) + 1;
+        for (int64_t j = 0; j < steps; ++j) {
+          double n = first + static_cast<double>(j);
+          if (have_prev && n == prev_end) continue;
+          ++buckets;
+          add(n * def_->interval + def_->offset, &last, did, score, false);
+        }
+        if (!have_prev || stop > prev_end) prev_end = stop;
+      }
+      have_prev = true;
+    }
+  }
+
   // Counts the document in the bucket `key` (once per document); the bucket's slot, or nullptr
-  // when hard_bounds leave the key out.
-  BucketSlot* add(double key, double* last, Xapian::docid did, double score) {
+  // when hard_bounds leave the key out (`check_hard_bounds`; ranges are clipped beforehand).
+  BucketSlot* add(double key, double* last, Xapian::docid did, double score, bool check_hard_bounds = true) {
     if (key == *last) return nullptr;  // one count per bucket per document
     *last = key;
     // hard_bounds: Elasticsearch tests the bucket key (min <= key, key <= max; key < max for dates).
-    if (out_->hard_min && key < *out_->hard_min) return nullptr;
-    if (out_->hard_max && (def_->date ? key >= *out_->hard_max : key > *out_->hard_max)) return nullptr;
+    if (check_hard_bounds && out_->hard_min && key < *out_->hard_min) return nullptr;
+    if (check_hard_bounds && out_->hard_max && (def_->date ? key >= *out_->hard_max : key > *out_->hard_max)) {
+      return nullptr;
+    }
     BucketSlot& slot = slots_[key];
     slot.collect(def_->subs, ctx_, did, score, &error_);
     return &slot;
@@ -208,9 +292,9 @@ Result<std::unique_ptr<Collector>> HistogramDef::collector(ShardContext& ctx) co
   QUARRY_RETURN_IF_ERROR(check_no_composite(subs, type));
   QUARRY_RETURN_IF_ERROR(check_no_global(subs));
   QUARRY_RETURN_IF_ERROR(order.validate(subs, name));
-  auto values = resolve_values(source, ctx, ValuesKind::kNumeric, type);
+  auto values = resolve_values(source, ctx, ValuesKind::kNumericOrRange, type);
   if (!values.ok()) return values.status();
-  if (date && values->field && values->field->type != index::FieldType::kDate && !values->numeric) {
+  if (date && values->field && values->field->type != index::FieldType::kDate && !values->numeric && !values->ranges) {
     return Status::InvalidArgument("Field [" + values->field->path + "] of type [" + index::field_type_name(values->field->type) +
                                    "] is not supported for aggregation [date_histogram]");
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "index/multi_values.h"
+#include "index/range_value.h"
 
 namespace quarry::query::aggs {
 
@@ -101,6 +102,43 @@ std::shared_ptr<const OrdinalColumn> load_ordinal_column(Xapian::Database& db, c
   return col;
 }
 
+std::shared_ptr<const RangeColumn> load_range_column(Xapian::Database& db, const index::FieldMapping& f) {
+  auto col = std::make_shared<RangeColumn>();
+  col->range_of = f.range_of;
+  auto slot = static_cast<Xapian::valueno>(f.slot);
+  col->offsets.assign(static_cast<size_t>(db.get_lastdocid()) + 2, 0);
+  size_t fill = 0;  // offsets[0 .. fill) are set
+  std::vector<RangeColumn::Range> mine;
+  for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
+    Xapian::docid did = it.get_docid();
+    while (fill <= did) col->offsets[fill++] = static_cast<uint32_t>(col->ranges.size());
+    mine.clear();
+    std::string bytes = *it;
+    index::for_each_range(f.range_of, bytes, [&](std::string_view lo, std::string_view hi) {
+      if (lo > hi) return;  // empty after gt / lt: holds no value
+      mine.push_back({index::range_bound_number(f.range_of, lo), index::range_bound_number(f.range_of, hi)});
+    });
+    std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) {
+      return a.from < b.from || (a.from == b.from && a.to < b.to);
+    });
+    col->ranges.insert(col->ranges.end(), mine.begin(), mine.end());
+  }
+  while (fill < col->offsets.size()) col->offsets[fill++] = static_cast<uint32_t>(col->ranges.size());
+  return col;
+}
+
+Result<std::shared_ptr<const RangeColumn>> DocValues::ranges(const index::FieldMapping& f) {
+  if (f.type != FieldType::kRange || f.range_of == FieldType::kIp) return no_doc_values_error(f);
+  if (f.slot < 0) {
+    return Status::InvalidArgument("range field [" + f.path + "] was mapped before range values were indexed; "
+                                   "reindex into a new index to query or aggregate it");
+  }
+  if (!f.doc_values) return no_doc_values_error(f);
+  auto made = shard_.derived("ranges:" + std::to_string(f.slot), db_.get_revision(),
+                             [&] { return std::static_pointer_cast<const void>(load_range_column(db_, f)); });
+  return std::static_pointer_cast<const RangeColumn>(made);
+}
+
 Status no_doc_values_error(const index::FieldMapping& f) {
   if (f.type == FieldType::kText) {
     return Status::InvalidArgument(
@@ -110,7 +148,8 @@ Status no_doc_values_error(const index::FieldMapping& f) {
         "that this can use significant memory.");
   }
   return Status::InvalidArgument("Can't load fielddata on [" + f.path + "] because fielddata is unsupported on fields of type [" +
-                                 index::field_type_name(f.type) + "]. Use doc values instead.");
+                                 (f.type == FieldType::kRange ? f.es_type_name() : index::field_type_name(f.type)) +
+                                 "]. Use doc values instead.");
 }
 
 Result<std::shared_ptr<const NumericColumn>> DocValues::numeric(const index::FieldMapping& f) {
@@ -162,7 +201,7 @@ Result<std::shared_ptr<const NumericOrdinals>> DocValues::numeric_ordinals(const
 }
 
 Result<std::shared_ptr<const OrdinalColumn>> DocValues::ordinals(const index::FieldMapping& f) {
-  if (f.slot < 0 || !f.doc_values || numeric_kind(f.type)) return no_doc_values_error(f);
+  if (f.slot < 0 || !f.doc_values || numeric_kind(f.type) || f.type == FieldType::kRange) return no_doc_values_error(f);
   auto made = shard_.derived("ordinals:" + std::to_string(f.slot), db_.get_revision(),
                              [&] { return std::static_pointer_cast<const void>(load_ordinal_column(db_, f)); });
   return std::static_pointer_cast<const OrdinalColumn>(made);

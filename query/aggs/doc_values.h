@@ -8,6 +8,8 @@
 //
 // Numeric, date and boolean fields -> NumericColumn (dates as epoch millis, booleans as 0/1).
 // Keyword and ip fields -> OrdinalColumn (sorted distinct terms + per-document ordinals).
+// Numeric range fields (integer_range ... date_range) -> RangeColumn (each document's ranges as
+// inclusive [from, to] pairs of doubles, dates in epoch millis).
 // Numeric fields with few distinct values (app ids, booleans, small counts) can also be read as
 // NumericOrdinals, derived from the NumericColumn, so that `terms` counts into an array instead
 // of an ordered map per document.
@@ -49,6 +51,25 @@ struct NumericColumn {
     f(first[d]);
   }
   size_t memory_bytes() const;
+};
+
+// The ranges of a numeric range field, by document, each document's sorted by `from` (then `to`).
+// Open bounds are the type's limits (+-inf for float and double, the long / int limits otherwise).
+struct RangeColumn {
+  struct Range {
+    double from, to;
+  };
+  index::FieldType range_of = index::FieldType::kLong;
+  std::vector<uint32_t> offsets;  // by docid: the ranges of d are ranges[offsets[d] .. offsets[d + 1])
+  std::vector<Range> ranges;
+
+  bool has(Xapian::docid d) const { return d + 1 < offsets.size() && offsets[d] != offsets[d + 1]; }
+  // The ranges of d as [begin, end).
+  std::pair<const Range*, const Range*> of(Xapian::docid d) const {
+    if (d + 1 >= offsets.size()) return {nullptr, nullptr};
+    return {ranges.data() + offsets[d], ranges.data() + offsets[d + 1]};
+  }
+  size_t memory_bytes() const { return offsets.capacity() * sizeof(uint32_t) + ranges.capacity() * sizeof(Range); }
 };
 
 // Per-document ordinals into a sorted dictionary held by the column that embeds this.
@@ -93,6 +114,8 @@ class DocValues {
   // Errors: kInvalidArgument if the field has no doc values (no slot: text, doc_values false).
   Result<std::shared_ptr<const NumericColumn>> numeric(const index::FieldMapping& f);
   Result<std::shared_ptr<const OrdinalColumn>> ordinals(const index::FieldMapping& f);
+  // Errors: kInvalidArgument for other than numeric or date range fields.
+  Result<std::shared_ptr<const RangeColumn>> ranges(const index::FieldMapping& f);
   // nullptr when the field has more than NumericOrdinals::kMaxDistinct distinct values.
   Result<std::shared_ptr<const NumericOrdinals>> numeric_ordinals(const index::FieldMapping& f);
 
@@ -105,6 +128,7 @@ class DocValues {
 std::shared_ptr<const NumericColumn> load_numeric_column(Xapian::Database& db, const index::FieldMapping& f);
 std::shared_ptr<const OrdinalColumn> load_ordinal_column(Xapian::Database& db, const index::FieldMapping& f);
 std::shared_ptr<const NumericOrdinals> make_numeric_ordinals(const NumericColumn& col);
+std::shared_ptr<const RangeColumn> load_range_column(Xapian::Database& db, const index::FieldMapping& f);
 
 // The error Elasticsearch gives for aggregating on a field without doc values.
 Status no_doc_values_error(const index::FieldMapping& f);

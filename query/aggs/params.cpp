@@ -145,11 +145,25 @@ Result<FieldValues> resolve_values(const ValuesSourceSpec& spec, ShardContext& c
   if (out.field && out.field->type == index::FieldType::kObject) out.field = nullptr;
   if (out.field) {
     const index::FieldMapping& f = *out.field;
+    if (f.type == index::FieldType::kRange) {
+      if (kind != ValuesKind::kNumericOrRange) {
+        return Status::InvalidArgument("Field [" + f.path + "] of type [" + f.es_type_name() +
+                                       "] is not supported for aggregation [" + agg_type + "]");
+      }
+      if (f.range_of == index::FieldType::kIp) {
+        return Status::InvalidArgument("Expected numeric range type but found non-numeric range [" +
+                                       std::string(f.es_type_name()) + "]");
+      }
+      auto col = ctx.doc_values().ranges(f);
+      if (!col.ok()) return col.status();
+      out.ranges = *col;
+      return out;  // "missing" does not apply to ranges
+    }
     if (numeric_field(f.type)) {
       auto col = ctx.doc_values().numeric(f);
       if (!col.ok()) return col.status();
       out.numeric = *col;
-    } else if (kind == ValuesKind::kNumeric) {
+    } else if (kind != ValuesKind::kAny) {
       if (f.type == index::FieldType::kText) return no_doc_values_error(f);
       return Status::InvalidArgument("Field [" + f.path + "] of type [" + index::field_type_name(f.type) +
                                      "] is not supported for aggregation [" + agg_type + "]");

@@ -53,6 +53,7 @@ struct FieldValues {
   const index::FieldMapping* field = nullptr;            // nullptr: unmapped in this index
   std::shared_ptr<const NumericColumn> numeric;          // numeric, date, boolean fields
   std::shared_ptr<const OrdinalColumn> ordinals;         // keyword, ip fields
+  std::shared_ptr<const RangeColumn> ranges;             // numeric and date range fields (kNumericOrRange)
   std::optional<double> missing_number;                  // "missing" as a number for this field
   std::optional<std::string> missing_term;               // "missing" as a term for this field
   // Unmapped field with a numeric, date or boolean `value_type`: the type keys are printed as.
@@ -61,11 +62,12 @@ struct FieldValues {
   bool is_bool() const { return field && field->type == index::FieldType::kBoolean; }
 };
 
-enum class ValuesKind { kNumeric, kAny };
+// kNumericOrRange: numeric values, or the ranges of a numeric / date range field (histograms).
+enum class ValuesKind { kNumeric, kNumericOrRange, kAny };
 
 // Resolves `spec` against the shard's mapping and loads its column. kNumeric refuses keyword
 // fields as Elasticsearch does ("Field [x] of type [keyword] is not supported for aggregation
-// [avg]"). Unmapped fields resolve with field == nullptr (the aggregation sees no values, or
+// [avg]"); range fields are refused unless `kind` is kNumericOrRange. Unmapped fields resolve with field == nullptr (the aggregation sees no values, or
 // only `missing`).
 Result<FieldValues> resolve_values(const ValuesSourceSpec& spec, ShardContext& ctx, ValuesKind kind,
                                    const std::string& agg_type);

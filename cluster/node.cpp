@@ -13,6 +13,7 @@
 #include "cluster/terms_lookup.h"
 #include "index/date_math_name.h"
 #include "index/template_merge.h"
+#include "index/time_series.h"
 #include "query/query_parser.h"
 #include "query/to_xapian.h"
 
@@ -106,6 +107,7 @@ Result<index::IndexMetadata> Node::index_metadata_from_body(const std::string& n
       }
     }
   }
+  QUARRY_RETURN_IF_ERROR(index::validate_time_series_settings(meta.settings.flat, meta.mapping.get()));
   return meta;
 }
 
@@ -268,11 +270,17 @@ Result<SearchResult> Node::search(const std::vector<index::ResolvedIndex>& indic
   if (!q.ok()) return q.status();
   auto pf = resolve_terms_lookups(*this, request.post_filter);
   if (!pf.ok()) return pf.status();
-  if (*q == request.query && *pf == request.post_filter) return SearchCoordinator(*search_pool_).search(indices, request);
-  query::SearchRequest resolved = request;
-  resolved.query = *q;
-  resolved.post_filter = *pf;
-  return SearchCoordinator(*search_pool_).search(indices, resolved);
+  auto result = [&]() -> Result<SearchResult> {
+    if (*q == request.query && *pf == request.post_filter) return SearchCoordinator(*search_pool_).search(indices, request);
+    query::SearchRequest resolved = request;
+    resolved.query = *q;
+    resolved.post_filter = *pf;
+    return SearchCoordinator(*search_pool_).search(indices, resolved);
+  }();
+  if (result.ok()) {
+    for (auto& f : result->failures) f.node = node_name_;
+  }
+  return result;
 }
 
 }  // namespace quarry::cluster

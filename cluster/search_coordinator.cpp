@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "index/time_series.h"
 #include "ingest/ingest_service.h"
 #include "query/query_limits.h"
 #include "query/query_parser.h"
@@ -157,29 +158,42 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     int shard;
   };
   std::vector<ShardTask> tasks;
+  // Shards whose index could not build the query, sort or search_after key: they fail without
+  // running (every shard of an index shares its mapping, so all of them would fail alike).
+  std::vector<ShardFailure> build_failures;
   for (size_t i = 0; i < indices.size(); ++i) {
-    auto q = build_index_query(indices[i], *request.query);
-    if (!q.ok()) return q.status();
-    if (request.sort.empty()) {
-      per_index[i].keys = query::score_order();
-    } else {
-      auto keys = query::resolve_sort(request.sort, *indices[i].index->mapping());
-      if (!keys.ok()) return keys.status();
-      per_index[i].keys = std::move(*keys);
-    }
-    if (!request.search_after_json.empty()) {
-      auto key = query::search_after_key(per_index[i].keys, after_doc);
-      if (!key.ok()) return key.status();
-      per_index[i].after = std::move(*key);
-    }
+    auto prepare = [&]() -> Status {
+      auto q = build_index_query(indices[i], *request.query);
+      if (!q.ok()) return q.status();
+      if (request.sort.empty()) {
+        per_index[i].keys = query::score_order();
+      } else {
+        auto keys = query::resolve_sort(request.sort, *indices[i].index->mapping());
+        if (!keys.ok()) return keys.status();
+        per_index[i].keys = std::move(*keys);
+      }
+      if (!request.search_after_json.empty()) {
+        auto key = query::search_after_key(per_index[i].keys, after_doc);
+        if (!key.ok()) return key.status();
+        per_index[i].after = std::move(*key);
+      }
+      return Status::Ok();
+    };
+    Status prepared = prepare();
     int n = indices[i].index->num_shards();
     std::set<int> routed;
     for (const auto& r : request.routing) routed.insert(ingest::route_to_shard(r, "", n));
     for (int s = 0; s < n; ++s) {
-      if (routed.empty() || routed.count(s)) tasks.push_back({i, s});
+      if (!routed.empty() && !routed.count(s)) continue;
+      if (prepared.ok()) {
+        tasks.push_back({i, s});
+      } else {
+        build_failures.push_back({indices[i].index->name(), s, "", prepared});
+      }
     }
   }
-  out.shards_total = static_cast<int>(tasks.size());
+  out.shards_total = static_cast<int>(tasks.size() + build_failures.size());
+  out.failures = std::move(build_failures);
   int top_n = request.from + request.size;
 
   // Query phase on every shard in parallel.
@@ -219,6 +233,7 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
           sq.aggs = request.aggs.get();
           sq.mapping = target.index->mapping();
           sq.index_name = target.index->name();
+          sq.time_series_mode = index::is_time_series_mode(target.index->metadata().settings.flat);
           sq.fields = &request.fields;
           sq.query_node = request.query.get();
           if (!target.via_aliases.empty()) {
@@ -261,7 +276,10 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
   bool any_hit = false;
   for (size_t t = 0; t < tasks.size(); ++t) {
     auto& r = answers[t];
-    if (!r.ok()) return r.status();
+    if (!r.ok()) {
+      out.failures.push_back({indices[tasks[t].index_pos].index->name(), tasks[t].shard, "", r.status()});
+      continue;
+    }
     out.shards_successful++;
     out.total += r->total;
     out.total_exact &= r->total_exact;
@@ -272,6 +290,11 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
       any_hit = true;
     }
     for (auto& h : r->hits) ranked.push_back({t, std::move(h)});
+  }
+  if (!out.failures.empty()) {
+    // Elasticsearch answers the error when every shard failed; a single-index search fails as a
+    // whole too (its shards share one mapping, so a failure there is the request's error).
+    if (out.shards_successful == 0 || indices.size() == 1) return out.failures.front().reason;
   }
   if (request.aggs) QUARRY_RETURN_IF_ERROR(reduce_aggregations(request, answers, &out));
   // Reduce: by sort key (score or fields); ties by shard order then document order (stable across

@@ -43,6 +43,14 @@ struct SearchHit {
   std::string explanation;     // explain=true: the _explanation JSON
 };
 
+// One shard that failed while the others answered (Elasticsearch's `_shards.failures`).
+struct ShardFailure {
+  std::string index;
+  int shard = 0;
+  std::string node;  // filled by Node::search (the node name; Quarry has no node ids)
+  Status reason;
+};
+
 struct SearchResult {
   std::vector<SearchHit> hits;
   uint64_t total = 0;
@@ -53,6 +61,8 @@ struct SearchResult {
   bool timed_out = false;
   int shards_total = 0;
   int shards_successful = 0;
+  // The shards that failed (shards_total - shards_successful of them).
+  std::vector<ShardFailure> failures;
   int64_t took_ms = 0;
   // Reduced aggregation results (when the request had aggs) and the definitions they point to.
   std::optional<query::aggs::NamedPartials> aggregations;
@@ -62,8 +72,12 @@ struct SearchResult {
 class SearchCoordinator {
  public:
   explicit SearchCoordinator(boost::asio::thread_pool& pool) : pool_(pool) {}
-  // Errors: the first shard's error, kInvalidArgument for windows over max_result_window,
-  // index_closed_exception for closed indices.
+  // Partial failures: when building or running the query (or its aggregations) fails on the
+  // shards of some indices of a multi-index search, the answer holds the other shards' results
+  // and the failed shards in `failures` (as Elasticsearch's `_shards.failures`).
+  // Errors: the first failed shard's error when every shard failed or when the search targets a
+  // single index; kInvalidArgument for windows over max_result_window, index_closed_exception
+  // for closed indices; request-level validation errors.
   Result<SearchResult> search(const std::vector<index::ResolvedIndex>& indices, const query::SearchRequest& request);
 
  private:

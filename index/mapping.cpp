@@ -71,6 +71,10 @@ std::optional<IndexOptions> parse_index_options(std::string_view s) {
 bool accepts_param(FieldType t, std::string_view p) {
   if (t == FieldType::kObject) return p == "properties" || p == "dynamic" || p == "enabled";
   if (p == "index" || p == "store" || p == "fields" || p == "meta" || p == "copy_to") return true;
+  if (p == "time_series_dimension") {
+    return t == FieldType::kKeyword || t == FieldType::kIp || t == FieldType::kBoolean || is_numeric(t);
+  }
+  if (p == "time_series_metric") return is_numeric(t);
   switch (t) {
     case FieldType::kText:
       return p == "analyzer" || p == "search_analyzer" || p == "index_options" || p == "norms" ||
@@ -344,6 +348,20 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
       f.position_increment_gap = static_cast<int>(*n);
     } else if (p == "index_prefixes") {
       QUARRY_RETURN_IF_ERROR(read_index_prefixes(v, leaf, f.index_prefixes));
+    } else if (p == "time_series_dimension") {
+      QUARRY_RETURN_IF_ERROR(read_bool(v, f.time_series_dimension));
+    } else if (p == "time_series_metric") {
+      if (v.IsNull()) {
+        f.time_series_metric.clear();
+        continue;
+      }
+      std::string m = v.IsString() ? std::string(json::view(v)) : value_preview(v);
+      if (m != "gauge" && m != "counter") {
+        bool known = m == "histogram" || m == "summary" || m == "position";
+        return mapper_parsing("Unknown value [" + m + "] for field [time_series_metric] - accepted values are " +
+                              (known ? "[gauge, counter]" : "[gauge, counter, histogram, summary, position]"));
+      }
+      f.time_series_metric = m;
     } else if (p == "null_value") {
       if (v.IsNull()) {
         f.null_value.reset();
@@ -363,6 +381,15 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
     if (f.index_phrases) {
       return mapper_parsing("Cannot set index_phrases on field [" + std::string(leaf) + "] if positions are not enabled");
     }
+  }
+  if (!f.time_series_metric.empty() && f.time_series_dimension) {
+    return mapper_parsing("Field [time_series_metric] cannot be set in conjunction with field [time_series_dimension]");
+  }
+  if (f.time_series_dimension && (!f.index || !f.doc_values)) {
+    return mapper_parsing("Field [time_series_dimension] requires that [index] and [doc_values] are true");
+  }
+  if (!f.time_series_metric.empty() && !f.doc_values) {
+    return mapper_parsing("Field [time_series_metric] requires that [doc_values] is true");
   }
   if (f.null_value && f.type != FieldType::kKeyword) {
     // The null_value must itself be a valid value of the field.
@@ -410,6 +437,9 @@ std::vector<std::string> param_conflicts(const FieldMapping& e, const FieldMappi
   }
   cmp("index", bool_text(e.index), bool_text(f.index));
   cmp("store", bool_text(e.store), bool_text(f.store));
+  auto metric_text = [](const std::string& m) { return m.empty() ? std::string("null") : m; };
+  cmp("time_series_metric", metric_text(e.time_series_metric), metric_text(f.time_series_metric));
+  cmp("time_series_dimension", bool_text(e.time_series_dimension), bool_text(f.time_series_dimension));
   return out;
 }
 
@@ -970,6 +1000,14 @@ void Mapping::write_children(json::Writer& w, std::string_view parent,
       w.Key("index_phrases");
       w.Bool(true);
     }
+    if (f->time_series_dimension) {
+      w.Key("time_series_dimension");
+      w.Bool(true);
+    }
+    if (!f->time_series_metric.empty()) {
+      w.Key("time_series_metric");
+      str(f->time_series_metric);
+    }
     if (f->index_prefixes) {
       w.Key("index_prefixes");
       w.StartObject();
@@ -1200,6 +1238,14 @@ void Mapping::write_meta_json(json::Writer& w) const {
       w.Key("index_phrases");
       w.Bool(true);
     }
+    if (f.time_series_dimension) {
+      w.Key("time_series_dimension");
+      w.Bool(true);
+    }
+    if (!f.time_series_metric.empty()) {
+      w.Key("time_series_metric");
+      str(f.time_series_metric);
+    }
     if (f.index_prefixes) {
       w.Key("index_prefixes");
       w.StartArray();
@@ -1278,6 +1324,12 @@ Status read_optional_field_members(const json::Value& fv, FieldMapping& f) {
     return bad("position_increment_gap");
   }
   if (fv.HasMember("index_phrases") && !get_bool(fv, "index_phrases", f.index_phrases)) return bad("index_phrases");
+  if (fv.HasMember("time_series_dimension") && !get_bool(fv, "time_series_dimension", f.time_series_dimension)) {
+    return bad("time_series_dimension");
+  }
+  if (fv.HasMember("time_series_metric") && !get_string(fv, "time_series_metric", f.time_series_metric)) {
+    return bad("time_series_metric");
+  }
   if (auto it = fv.FindMember("index_prefixes"); it != fv.MemberEnd()) {
     const json::Value& p = it->value;
     if (!p.IsArray() || p.Size() != 2 || !p[0].IsInt() || !p[1].IsInt()) return bad("index_prefixes");

@@ -106,6 +106,12 @@ struct FieldMapping {
   int position_increment_gap = -1;             // text: -1 = default (100); used by the indexer
   bool index_phrases = false;                  // text
   std::optional<IndexPrefixes> index_prefixes; // text
+  // Time series parameters (validated, persisted, echoed). time_series_metric ("" = none;
+  // numeric: "gauge" or "counter") makes a counter refuse most aggregations in an index with
+  // `index.mode: time_series`; time_series_dimension (keyword, ip, numeric, boolean) names the
+  // fields `index.routing_path` may list.
+  std::string time_series_metric;
+  bool time_series_dimension = false;
 
   // The type name Elasticsearch shows: field_type_name(type), or date_nanos / nested / *_range.
   const char* es_type_name() const;

@@ -152,6 +152,7 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
     bool agg_own_pass = false;
     if (req.aggs) {
       agg_ctx = std::make_unique<aggs::ShardContext>(shard, db, req.mapping, req.index_name);
+      agg_ctx->set_time_series_mode(req.time_series_mode);
       agg_ctx->set_query(&query);
       agg_ctx->set_query_node(req.query_node);
       agg_ctx->set_background_query(req.background_query);

@@ -67,6 +67,8 @@ struct ShardQuery {
   const std::vector<FieldAndFormat>* fields = nullptr;
   std::shared_ptr<const index::Mapping> mapping;  // required with aggs
   std::string index_name;
+  // The index is in `index.mode: time_series` (its counter fields refuse most aggregations).
+  bool time_series_mode = false;
   // The query matches every document of the shard (match_all, no alias filter, no post_filter):
   // a size-0 aggregation then walks the documents directly instead of through Xapian's matcher.
   bool matches_all = false;

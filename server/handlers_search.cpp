@@ -1,5 +1,7 @@
 // GET/POST /_search, /{index}/_search, /_count, /{index}/_count (minimal Query DSL for now).
 #include <cctype>
+#include <set>
+#include <tuple>
 
 #include "query/lucene_syntax.h"
 #include "server/es_error.h"
@@ -190,13 +192,31 @@ void write_hit(json::Writer& w, const cluster::SearchHit& h, const query::Search
   w.EndObject();
 }
 
-void write_shards(json::Writer& w, int total, int ok) {
+// `_shards`, with `failures` when some shards failed. As Elasticsearch (group_shard_failures),
+// failures of one index with the same reason are listed once, under the first such shard.
+void write_shards(json::Writer& w, const cluster::SearchResult& result) {
   w.Key("_shards");
   w.StartObject();
-  w.Key("total"); w.Int(total);
-  w.Key("successful"); w.Int(ok);
+  w.Key("total"); w.Int(result.shards_total);
+  w.Key("successful"); w.Int(result.shards_successful);
   w.Key("skipped"); w.Int(0);
-  w.Key("failed"); w.Int(total - ok);
+  w.Key("failed"); w.Int(result.shards_total - result.shards_successful);
+  if (!result.failures.empty()) {
+    w.Key("failures");
+    w.StartArray();
+    std::set<std::tuple<std::string, Code, std::string>> seen;
+    for (const auto& f : result.failures) {
+      if (!seen.emplace(f.index, f.reason.code(), f.reason.message()).second) continue;
+      w.StartObject();
+      w.Key("shard"); w.Int(f.shard);
+      w.Key("index"); w.String(f.index.c_str(), static_cast<rapidjson::SizeType>(f.index.size()));
+      w.Key("node"); w.String(f.node.c_str(), static_cast<rapidjson::SizeType>(f.node.size()));
+      w.Key("reason");
+      write_error_object(w, f.reason);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
 }
 
@@ -209,7 +229,7 @@ void write_search_response(json::Writer& w, const cluster::SearchResult& result,
   if (sr.terminate_after > 0) {
     w.Key("terminated_early"); w.Bool(result.terminated_early);
   }
-  write_shards(w, result.shards_total, result.shards_successful);
+  write_shards(w, result);
   w.Key("hits");
   w.StartObject();
   if (sr.track_total_hits == 0 && sr.rest_total_hits_as_int) {
@@ -286,7 +306,7 @@ HttpResponse count(cluster::Node& node, HttpRequest& req) {
   return json_response(200, [&](json::Writer& w) {
     w.StartObject();
     w.Key("count"); w.Int64(static_cast<int64_t>(result->total));
-    write_shards(w, result->shards_total, result->shards_successful);
+    write_shards(w, *result);
     w.EndObject();
   });
 }

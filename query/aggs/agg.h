@@ -88,6 +88,9 @@ class Partial {
   // single-value metrics, doc_count of single-bucket aggregations), else e.g. "avg", "99", "max",
   // "_count". nullopt: no such property.
   virtual std::optional<double> property(std::string_view name) const;
+  // The value a pipeline's buckets_path reads ("agg[name]" / "agg.name"): property(name) unless
+  // the aggregation has its own rules and errors (top_hits: a field of its single hit).
+  virtual Result<std::optional<double>> path_value(std::string_view name) const { return property(name); }
   // Multi-bucket results expose their (finalized) buckets to pipelines; nullptr otherwise.
   virtual std::vector<Bucket>* buckets() { return nullptr; }
   // Single-bucket results (filter, missing, global, sampler) expose their one bucket's content.
@@ -134,6 +137,8 @@ class AggDef {
   AggDefs subs;                     // sub-aggregations, pipelines included, in request order
 
   virtual bool is_pipeline() const { return false; }
+  // A pipeline's buckets_path values (empty for other aggregations).
+  virtual std::vector<std::string> buckets_paths() const { return {}; }
   // Whether this aggregation accepts sub-aggregations (metrics do not).
   virtual bool accepts_subs() const { return true; }
   // Whether collect() needs the real query score (top_hits, sampler): the shard then runs the

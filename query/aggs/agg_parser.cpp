@@ -112,6 +112,21 @@ Status parse_level(const json::Value& aggs, AggDefs* out, int depth) {
     }
     out->push_back(std::move(agg));
   }
+  // A parent pipeline's buckets_path starts at one of its siblings (or the bucket's _count /
+  // _key); Elasticsearch validates this with the request.
+  for (const auto& d : *out) {
+    if (!d->is_parent_pipeline()) continue;
+    for (const auto& path : d->buckets_paths()) {
+      std::string_view head = std::string_view(path).substr(0, path.find('>'));
+      head = head.substr(0, head.find_first_of(".["));
+      if (head == "_count" || head == "_key") continue;
+      bool found = false;
+      for (const auto& sibling : *out) found = found || sibling->name == head;
+      if (!found) {
+        return Status(Code::kActionValidation, "Validation Failed: 1: No aggregation found for path [" + path + "];");
+      }
+    }
+  }
   return Status::Ok();
 }
 

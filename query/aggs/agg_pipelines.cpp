@@ -31,6 +31,11 @@ class PipelineDef : public AggDef {
   std::string format;
 
   bool is_pipeline() const override { return true; }
+  std::vector<std::string> buckets_paths() const override {
+    std::vector<std::string> out;
+    for (const auto& [var, path] : paths) out.push_back(path);
+    return out;
+  }
   bool accepts_subs() const override { return false; }
   Result<std::unique_ptr<Collector>> collector(ShardContext&) const override {
     return Status::Internal("pipeline aggregations do not collect");
@@ -52,7 +57,9 @@ Result<std::optional<double>> PipelineDef::bucket_value(const Bucket& b, const s
     auto target = find_path_target(b.subs, path, &rest);
     // A pipeline result absent from this bucket (the first bucket of a derivative) is a gap.
     if (target.ok()) {
-      v = (*target)->property(rest);
+      auto value = (*target)->path_value(rest);
+      if (!value.ok()) return value.status();
+      v = *value;
       if (!v) {
         return Status(Code::kAggregationExecution,
                       "buckets_path must reference either a number value or a single value numeric metric aggregation, got: [" +

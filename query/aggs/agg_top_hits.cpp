@@ -3,6 +3,7 @@
 // only merges rendered hits by their sort keys). Supports _source filtering, highlight, explain,
 // version, seq_no_primary_term, stored_fields, docvalue_fields and fields.
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "index/document_mapper.h"
@@ -115,6 +116,54 @@ class TopHitsPartial : public Partial {
     }
     if (v->IsNumber()) return v->GetDouble();
     return std::nullopt;
+  }
+
+  // Elasticsearch's top_hits property paths (a SQL "HAVING" over FIRST()): a field of the one hit
+  // of a size-1 top_hits — "_source.<path>", "_sort" (its first sort value), "_score" (NaN when
+  // not scored), or a "fields" entry. Errors: kInvalidArgument when size is not 1 or the hit has
+  // no such value.
+  Result<std::optional<double>> path_value(std::string_view name) const override {
+    if (name == "_count" || name.empty()) return property(name);
+    if (tdef_->size != 1) {
+      return Status::InvalidArgument("property paths for top_hits [" + tdef_->name +
+                                     "] require configuring it with size to 1");
+    }
+    auto unsupported = [&] {
+      return Status::InvalidArgument("path not supported for [" + tdef_->name + "]: [" + std::string(name) + "]");
+    };
+    if (hits.empty()) return unsupported();
+    json::Document d;
+    if (!json::parse(hits.front().json, d).ok() || !d.IsObject()) return unsupported();
+    const json::Value* v = nullptr;
+    if (name == "_score") {
+      auto it = d.FindMember("_score");
+      if (it == d.MemberEnd() || !it->value.IsNumber()) return std::optional<double>(std::numeric_limits<double>::quiet_NaN());
+      v = &it->value;
+    } else if (name == "_sort") {
+      auto it = d.FindMember("sort");
+      if (it != d.MemberEnd() && it->value.IsArray() && !it->value.Empty()) v = &it->value[0];
+    } else if (name.substr(0, 8) == "_source.") {
+      auto it = d.FindMember("_source");
+      if (it != d.MemberEnd()) {
+        v = &it->value;
+        std::string_view rest = name.substr(8);
+        while (v && !rest.empty()) {
+          auto dot = rest.find('.');
+          std::string key(rest.substr(0, dot));
+          rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+          auto m = v->IsObject() ? v->FindMember(key.c_str()) : v->MemberEnd();
+          v = v->IsObject() && m != v->MemberEnd() ? &m->value : nullptr;
+        }
+      }
+    } else if (auto it = d.FindMember("fields"); it != d.MemberEnd() && it->value.IsObject()) {
+      std::string key(name);
+      auto f = it->value.FindMember(key.c_str());
+      if (f != it->value.MemberEnd() && f->value.IsArray() && !f->value.Empty()) v = &f->value[0];
+    }
+    if (!v || v->IsNull() || v->IsObject() || v->IsArray()) return unsupported();
+    if (v->IsNumber()) return std::optional<double>(v->GetDouble());
+    if (v->IsBool()) return std::optional<double>(v->GetBool() ? 1.0 : 0.0);
+    return std::optional<double>();  // a string: not a number for the script
   }
 
   uint64_t total = 0;

@@ -136,6 +136,46 @@ Status resolve_missing(const std::string& missing_json, FieldValues* out) {
   return Status::Ok();
 }
 
+// The values-source family of a mapped field type and of a `value_type` name (Elasticsearch's
+// ValuesSourceType: bytes, numeric, date, boolean, ip, range, geo_point).
+std::string_view field_family(const index::FieldMapping& f) {
+  switch (f.type) {
+    case index::FieldType::kDate: return "date";
+    case index::FieldType::kBoolean: return "boolean";
+    case index::FieldType::kIp: return "ip";
+    case index::FieldType::kRange: return "range";
+    case index::FieldType::kGeoPoint: return "geo_point";
+    case index::FieldType::kKeyword:
+    case index::FieldType::kText:
+    case index::FieldType::kBinary:
+    case index::FieldType::kObject: return "bytes";
+    default: return "numeric";
+  }
+}
+
+std::string_view value_type_family(std::string_view vt) {
+  if (vt == "string") return "bytes";
+  if (vt == "date" || vt == "boolean" || vt == "ip" || vt == "range" || vt == "geo_point") return vt;
+  if (vt == "long" || vt == "integer" || vt == "short" || vt == "byte" || vt == "double" || vt == "float" ||
+      vt == "number" || vt == "numeric") {
+    return "numeric";
+  }
+  return {};  // unknown names keep being ignored for mapped fields
+}
+
+// Elasticsearch's ValueType names as it prints them in errors.
+std::string value_type_description(std::string_view vt) {
+  if (vt == "long" || vt == "integer" || vt == "short" || vt == "byte") return "byte|short|integer|long";
+  if (vt == "double" || vt == "float") return "float|double";
+  return std::string(vt);
+}
+
+// The aggregations Elasticsearch runs on counter fields of time_series indices (besides rate).
+bool supports_counters(std::string_view agg_type) {
+  return agg_type == "min" || agg_type == "max" || agg_type == "histogram" || agg_type == "range" ||
+         agg_type == "top_metrics" || agg_type == "variable_width_histogram";
+}
+
 }  // namespace
 
 Result<FieldValues> resolve_values(const ValuesSourceSpec& spec, ShardContext& ctx, ValuesKind kind,
@@ -145,6 +185,18 @@ Result<FieldValues> resolve_values(const ValuesSourceSpec& spec, ShardContext& c
   if (out.field && out.field->type == index::FieldType::kObject) out.field = nullptr;
   if (out.field) {
     const index::FieldMapping& f = *out.field;
+    if (!spec.value_type.empty()) {
+      std::string_view hinted = value_type_family(spec.value_type);
+      if (!hinted.empty() && hinted != field_family(f)) {
+        return Status::InvalidArgument(std::string("Field type [") + f.es_type_name() +
+                                       "] is incompatible with specified value_type [" +
+                                       value_type_description(spec.value_type) + "]");
+      }
+    }
+    if (ctx.time_series_mode() && f.time_series_metric == "counter" && !supports_counters(agg_type)) {
+      return Status::InvalidArgument("Field [" + f.path + "] of type [" + f.es_type_name() +
+                                     "] is not supported for aggregation [" + agg_type + "]");
+    }
     if (f.type == index::FieldType::kRange) {
       if (kind != ValuesKind::kNumericOrRange) {
         return Status::InvalidArgument("Field [" + f.path + "] of type [" + f.es_type_name() +

@@ -67,8 +67,13 @@ enum class ValuesKind { kNumeric, kNumericOrRange, kAny };
 
 // Resolves `spec` against the shard's mapping and loads its column. kNumeric refuses keyword
 // fields as Elasticsearch does ("Field [x] of type [keyword] is not supported for aggregation
-// [avg]"); range fields are refused unless `kind` is kNumericOrRange. Unmapped fields resolve with field == nullptr (the aggregation sees no values, or
-// only `missing`).
+// [avg]"), and so does every aggregation but min, max, histogram and range for a counter field
+// (time_series_metric: counter) of an index in time_series mode; range fields are refused unless
+// `kind` is kNumericOrRange. A `value_type` of another family than a mapped field's type ("ip" on
+// a keyword field) fails: kInvalidArgument "Field type [keyword] is incompatible with specified
+// value_type [ip]" (this index's shards fail, the others of a multi-index search answer).
+// Unmapped fields resolve with field == nullptr (the aggregation sees no values, or only
+// `missing`).
 Result<FieldValues> resolve_values(const ValuesSourceSpec& spec, ShardContext& ctx, ValuesKind kind,
                                    const std::string& agg_type);
 

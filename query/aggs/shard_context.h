@@ -35,6 +35,10 @@ class ShardContext {
   const index::Mapping& mapping() const { return *mapping_; }
   const std::shared_ptr<const index::Mapping>& mapping_ptr() const { return mapping_; }
   const std::string& index_name() const { return index_name_; }
+  // `index.mode: time_series`: counter fields (time_series_metric: counter) support only the
+  // aggregations Elasticsearch allows on them (see resolve_values in params.h).
+  bool time_series_mode() const { return time_series_mode_; }
+  void set_time_series_mode(bool on) { time_series_mode_ = on; }
   DocValues& doc_values() { return doc_values_; }
   // The search's query on this shard (top_hits highlights and explains against it); may be null.
   const Xapian::Query* query() const { return query_; }
@@ -65,6 +69,7 @@ class ShardContext {
   Xapian::Database& db_;
   std::shared_ptr<const index::Mapping> mapping_;
   std::string index_name_;
+  bool time_series_mode_ = false;
   DocValues doc_values_;
   const Xapian::Query* query_ = nullptr;
   const QueryNode* query_node_ = nullptr;

@@ -618,5 +618,31 @@ TEST(Mapping, NestedIsAnObjectThatKeepsItsName) {
   EXPECT_NE(st.message().find("nested"), std::string::npos) << st.message();
 }
 
+TEST(TimeSeriesParams, EchoedAndPersisted) {
+  auto m = from(R"({"properties":{"host":{"type":"keyword","time_series_dimension":true},
+      "bytes":{"type":"long","time_series_metric":"counter"},"load":{"type":"double","time_series_metric":"gauge"}}})");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_TRUE(m->find("host")->time_series_dimension);
+  EXPECT_EQ(m->find("bytes")->time_series_metric, "counter");
+  std::string es = es_json(*m);
+  EXPECT_NE(es.find(R"("bytes":{"type":"long","time_series_metric":"counter"})"), std::string::npos) << es;
+  EXPECT_NE(es.find(R"("host":{"type":"keyword","time_series_dimension":true})"), std::string::npos) << es;
+  auto reloaded = Mapping::from_meta_json(parse_json(meta_json(*m)));
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status().message();
+  EXPECT_EQ(reloaded->find("bytes")->time_series_metric, "counter");
+  EXPECT_TRUE(reloaded->find("host")->time_series_dimension);
+  EXPECT_EQ(es_json(*reloaded), es);
+}
+
+TEST(TimeSeriesParams, RefusedWhereElasticsearchRefusesThem) {
+  EXPECT_EQ(from(R"({"properties":{"t":{"type":"text","time_series_dimension":true}}})").status().code(), Code::kMapperParsing);
+  EXPECT_EQ(from(R"({"properties":{"d":{"type":"date","time_series_metric":"gauge"}}})").status().code(), Code::kMapperParsing);
+  auto unknown = from(R"({"properties":{"n":{"type":"long","time_series_metric":"rate"}}})");
+  EXPECT_EQ(unknown.status().message(),
+            "Unknown value [rate] for field [time_series_metric] - accepted values are [gauge, counter, histogram, summary, position]");
+  auto no_dv = from(R"({"properties":{"n":{"type":"long","time_series_metric":"counter","doc_values":false}}})");
+  EXPECT_EQ(no_dv.status().message(), "Field [time_series_metric] requires that [doc_values] is true");
+}
+
 }  // namespace
 }  // namespace quarry::index

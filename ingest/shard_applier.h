@@ -61,6 +61,8 @@ class ShardApplier {
   Result<int> apply_round(int block_ms);
   // ack_now: acknowledge and trim the stream now rather than at most once per kAckInterval.
   Status commit_and_refresh(bool ack_now = false);
+  // Whether applied operations have waited a refresh interval for their commit.
+  bool refresh_due() const;
   // XACK and XTRIM what is committed (best effort: a restart skips applied entries by position).
   void ack_committed();
   Status prepare();

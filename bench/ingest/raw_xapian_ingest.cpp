@@ -4,7 +4,7 @@
 // DocumentMapper::index with the index's mapping, value slots kSlotSeqNo/kSlotVersion,
 // data = encode_stored(meta, source), Shard::add_new (add_document with the unique id term: every
 // document of a fresh index is new, so the applier gets OpKind::kIndexNew) and Shard::commit every
-// commit interval (1 s, as refresh_interval 1s) or every 1000 uncommitted operations, whichever
+// commit interval (1 s, as refresh_interval 1s) or every 5000 uncommitted operations, whichever
 // comes first — the applier's rule as refresh_interval describes it. Commits are checked after
 // every hand-over batch of 256 documents.
 //
@@ -66,7 +66,7 @@ struct Options {
   std::string id_field = "review_id";
   int shards = 1;
   int64_t commit_interval_ms = 1000;
-  int64_t max_uncommitted = 1000;  // ShardApplier's kMaxUncommittedOps
+  int64_t max_uncommitted = 5000;  // ShardApplier's kMaxUncommittedOps
   size_t batch_docs = 256;          // documents per hand-over from the reader to a worker
   size_t queue_batches = 16;        // bounded queue depth per worker
   bool add_new = true;              // --new-docs add (default, as the applier) | replace
@@ -75,7 +75,7 @@ struct Options {
 void usage() {
   std::cerr << "usage: bench_raw_xapian_ingest --input FILE.ndjson --mapping MAPPING.json --db-dir DIR\n"
                "       [--shards K=1] [--id-field FIELD=review_id] [--commit-interval-ms 1000]\n"
-               "       [--max-uncommitted 1000] [--new-docs add|replace]\n"
+               "       [--max-uncommitted 5000] [--new-docs add|replace]\n"
                "MAPPING.json is an Elasticsearch \"mappings\" object. DIR must not exist or be empty.\n";
 }
 

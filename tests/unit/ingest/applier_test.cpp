@@ -514,24 +514,24 @@ TEST_F(ApplierTest, CommitAcksAndTrimsTheStream) {
 }
 
 
-// A backlog commits every 1,000 operations without a refresh; those commits acknowledge and trim
+// A backlog commits every 5,000 operations without a refresh; those commits acknowledge and trim
 // the stream lazily (at most once per second), but they do, down to the committed position.
 TEST_F(ApplierTest, BacklogCommitsAckAndTrimLazily) {
   auto p = attach(create_index(-1));
   ASSERT_TRUE(p);
   for (int b = 0; b < 25; ++b) {
     std::vector<BulkItem> items;
-    for (int i = 0; i < 100; ++i) items.push_back(item(BulkAction::kIndex, "d" + std::to_string(b * 100 + i), R"({})"));
+    for (int i = 0; i < 500; ++i) items.push_back(item(BulkAction::kIndex, "d" + std::to_string(b * 500 + i), R"({})"));
     for (auto& r : p->write(std::move(items))) ASSERT_TRUE(r.error.ok()) << r.error.message();
   }
   const std::string key = p->primary->stream();
-  // No refresh was asked for: only the 1,000-operation commits happen (2 of them, 2,000 ops).
+  // No refresh was asked for: only the 5,000-operation commits happen (2 of them, 10,000 ops).
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
-  while (p->shard().committed_max_seq_no() < 1999 && std::chrono::steady_clock::now() < deadline) {
+  while (p->shard().committed_max_seq_no() < 9999 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ASSERT_GE(p->shard().committed_max_seq_no(), 1999);
-  EXPECT_LT(p->shard().committed_max_seq_no(), 2499) << "the tail of the backlog stays uncommitted (refresh -1)";
+  ASSERT_GE(p->shard().committed_max_seq_no(), 9999);
+  EXPECT_LT(p->shard().committed_max_seq_no(), 12499) << "the tail of the backlog stays uncommitted (refresh -1)";
   std::string pos = p->shard().committed_position();
   auto first_id = [&] {
     auto r = conn_->command({"XRANGE", key, "-", "+", "COUNT", "1"});
@@ -551,7 +551,7 @@ TEST_F(ApplierTest, BacklogCommitsAckAndTrimLazily) {
     EXPECT_EQ(compare_stream_ids(oldest, pos), 1) << "a committed entry is still pending";
   }
   // The uncommitted tail is still in the stream for a restart to apply.
-  EXPECT_EQ(redis_int({"XLEN", key}), 25 - (p->shard().committed_max_seq_no() + 1) / 100 + 1);
+  EXPECT_EQ(redis_int({"XLEN", key}), 25 - (p->shard().committed_max_seq_no() + 1) / 500 + 1);
 }
 
 // The write phase of the crash tests: 13 ops in 8 stream entries, applied by the applier but not

@@ -6,7 +6,9 @@ namespace quarry::index {
 
 namespace {
 constexpr char kMagic = 'Q';
-constexpr char kFormatVersion = 1;
+// 2 adds the _id after the routing, so a search can name its hits without reading each hit's
+// term list (zlib-compressed by Xapian) for the id term. Format 1 is still read.
+constexpr char kFormatVersion = 2;
 // Sources shorter than this are stored raw: LZ4 gains nothing on tiny inputs.
 constexpr size_t kMinCompress = 64;
 }  // namespace
@@ -81,6 +83,7 @@ std::string encode_stored(const DocMeta& meta, std::string_view source) {
   put_varint(out, zigzag(meta.version));
   put_varint(out, zigzag(meta.primary_term));
   put_bytes(out, meta.routing);
+  put_bytes(out, meta.id);
   bool compress = source.size() >= kMinCompress;
   out.push_back(compress ? 'L' : 'R');
   if (compress) {
@@ -92,20 +95,22 @@ std::string encode_stored(const DocMeta& meta, std::string_view source) {
 }
 
 static Status decode_header(std::string_view& in, DocMeta* meta) {
-  if (in.size() < 2 || in[0] != kMagic || in[1] != kFormatVersion) {
+  if (in.size() < 2 || in[0] != kMagic || (in[1] != 1 && in[1] != kFormatVersion)) {
     return Status::Corruption("stored document has an unknown format");
   }
+  bool has_id = in[1] >= 2;
   in.remove_prefix(2);
   uint64_t seq, ver, term;
-  std::string_view routing;
+  std::string_view routing, id;
   if (!get_varint(in, &seq) || !get_varint(in, &ver) || !get_varint(in, &term) ||
-      !get_bytes(in, &routing)) {
+      !get_bytes(in, &routing) || (has_id && !get_bytes(in, &id))) {
     return Status::Corruption("stored document header is truncated");
   }
   meta->seq_no = unzigzag(seq);
   meta->version = unzigzag(ver);
   meta->primary_term = unzigzag(term);
   meta->routing.assign(routing);
+  meta->id.assign(id);
   return Status::Ok();
 }
 

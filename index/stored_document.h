@@ -16,6 +16,7 @@ struct DocMeta {
   int64_t version = 1;
   int64_t primary_term = 1;
   std::string routing;  // empty = none
+  std::string id;       // the document's _id; empty in documents written before format 2
 };
 
 struct StoredDocument {

@@ -94,7 +94,7 @@ Result<int> ShardApplier::apply_round(int block_ms) {
           }
           doc.add_value(index::kSlotSeqNo, Xapian::sortable_serialise(double(op.seq_no)));
           doc.add_value(index::kSlotVersion, Xapian::sortable_serialise(double(op.version)));
-          doc.set_data(index::encode_stored({op.seq_no, op.version, op.primary_term, op.routing}, op.source));
+          doc.set_data(index::encode_stored({op.seq_no, op.version, op.primary_term, op.routing, op.id}, op.source));
           if (op.kind == OpKind::kIndexNew) shard.add_new(op.id, doc);
           else shard.put(op.id, doc);
         }

@@ -316,7 +316,7 @@ Result<std::optional<index::StoredDocument>> ShardPrimary::get(const std::string
     if (const VersionEntry* e = versions_.find(id)) {
       if (e->deleted) return std::optional<index::StoredDocument>();
       index::StoredDocument doc;
-      doc.meta = {e->seq_no, e->version, e->primary_term, e->routing};
+      doc.meta = {e->seq_no, e->version, e->primary_term, e->routing, id};
       doc.source = e->source;
       return std::optional<index::StoredDocument>(std::move(doc));
     }

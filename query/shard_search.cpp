@@ -284,12 +284,17 @@ Status fetch_hits(index::Shard& shard, std::vector<ShardHit*>& hits) {
       index::StoredDocument stored;
       decode = index::decode_stored(doc.get_data(), &stored);
       if (!decode.ok()) return;
-      // The id term is the only term starting with 'Q' (field prefixes start with 'X').
-      auto t = doc.termlist_begin();
-      t.skip_to(index::kIdPrefix);
-      if (t != doc.termlist_end()) {
-        std::string term = *t;
-        if (term.rfind(index::kIdPrefix, 0) == 0) h->id = term.substr(1);
+      if (!stored.meta.id.empty()) {
+        h->id = stored.meta.id;
+      } else {
+        // Written before the id was stored: the id term is the only term starting with 'Q'
+        // (field prefixes start with 'X').
+        auto t = doc.termlist_begin();
+        t.skip_to(index::kIdPrefix);
+        if (t != doc.termlist_end()) {
+          std::string term = *t;
+          if (term.rfind(index::kIdPrefix, 0) == 0) h->id = term.substr(1);
+        }
       }
       h->meta = stored.meta;
       h->source = std::move(stored.source);

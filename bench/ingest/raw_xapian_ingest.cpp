@@ -233,7 +233,7 @@ void run_worker(const Options& o, const Mapping& mapping, Shard& shard, BatchQue
         }
         doc.add_value(quarry::index::kSlotSeqNo, Xapian::sortable_serialise(double(seq_no)));
         doc.add_value(quarry::index::kSlotVersion, Xapian::sortable_serialise(1.0));
-        doc.set_data(quarry::index::encode_stored({seq_no, 1, 1, ""}, item.source));
+        doc.set_data(quarry::index::encode_stored({seq_no, 1, 1, "", item.id}, item.source));
         // The applier: OpKind::kIndexNew (the primary found no such id) -> add_new, else put.
         if (o.add_new) shard.add_new(item.id, doc);
         else shard.put(item.id, doc);

@@ -140,8 +140,8 @@ Status ShardApplier::commit_and_refresh(bool ack_now) {
     visible_seq_ = applied_max_seq_;
   }
   visible_cv_.notify_all();
-  // The data is durable in Xapian now: acknowledge and trim the stream (best effort: on failure
-  // the entries are skipped by position after a restart).
+  // The data is durable in Xapian now: its entries may be acknowledged and the stream trimmed up
+  // to here, at once for a refresh, lazily otherwise (kAckInterval).
   committed_unacked_.insert(committed_unacked_.end(), unacked_.begin(), unacked_.end());
   unacked_.clear();
   if (!applied_position_.empty()) trim_below_ = applied_position_;

@@ -298,36 +298,26 @@ Result<Xapian::Query> range_to_xapian(const QueryNode& node, const index::Mappin
   bool exclude_hi_equal = false;
   std::string hi_equal;
   if (f->type == FieldType::kDate) {
-    std::shared_ptr<const index::DateFormat> own;
-    const index::DateFormat* format = &f->effective_date_format();
-    if (!node.format.empty()) {
-      auto fmt = index::DateFormat::compile(node.format);
-      if (!fmt.ok()) return Status::Parsing(fmt.status().message());
-      own = std::make_shared<const index::DateFormat>(std::move(fmt).value());
-      format = own.get();
-    }
-    auto tz = parse_time_zone(node.time_zone);
-    if (!tz.ok()) return tz.status();
-    int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch()).count();
+    auto dates = date_context(node, *f);
+    if (!dates.ok()) return dates.status();
     double low = -INFINITY, high = INFINITY;
     if (node.gte) {
-      auto b = date_bound(*node.gte, *f, *format, *tz, false, now);
+      auto b = date_bound(*node.gte, *f, *dates->format, dates->tz, false, dates->now);
       if (!b.ok()) return b.status();
       low = static_cast<double>(*b);
     }
     if (node.gt) {
-      auto b = date_bound(*node.gt, *f, *format, *tz, true, now);
+      auto b = date_bound(*node.gt, *f, *dates->format, dates->tz, true, dates->now);
       if (!b.ok()) return b.status();
       low = std::max(low, static_cast<double>(*b + 1));
     }
     if (node.lte) {
-      auto b = date_bound(*node.lte, *f, *format, *tz, true, now);
+      auto b = date_bound(*node.lte, *f, *dates->format, dates->tz, true, dates->now);
       if (!b.ok()) return b.status();
       high = static_cast<double>(*b);
     }
     if (node.lt) {
-      auto b = date_bound(*node.lt, *f, *format, *tz, false, now);
+      auto b = date_bound(*node.lt, *f, *dates->format, dates->tz, false, dates->now);
       if (!b.ok()) return b.status();
       high = std::min(high, static_cast<double>(*b - 1));
     }

@@ -170,6 +170,11 @@ std::string value_type_description(std::string_view vt) {
   return std::string(vt);
 }
 
+Status unsupported_field(const index::FieldMapping& f, std::string_view type_name, const std::string& agg_type) {
+  return Status::InvalidArgument("Field [" + f.path + "] of type [" + std::string(type_name) +
+                                 "] is not supported for aggregation [" + agg_type + "]");
+}
+
 // The aggregations Elasticsearch runs on counter fields of time_series indices (besides rate).
 bool supports_counters(std::string_view agg_type) {
   return agg_type == "min" || agg_type == "max" || agg_type == "histogram" || agg_type == "range" ||
@@ -194,14 +199,10 @@ Result<FieldValues> resolve_values(const ValuesSourceSpec& spec, ShardContext& c
       }
     }
     if (ctx.time_series_mode() && f.time_series_metric == "counter" && !supports_counters(agg_type)) {
-      return Status::InvalidArgument("Field [" + f.path + "] of type [" + f.es_type_name() +
-                                     "] is not supported for aggregation [" + agg_type + "]");
+      return unsupported_field(f, f.es_type_name(), agg_type);
     }
     if (f.type == index::FieldType::kRange) {
-      if (kind != ValuesKind::kNumericOrRange) {
-        return Status::InvalidArgument("Field [" + f.path + "] of type [" + f.es_type_name() +
-                                       "] is not supported for aggregation [" + agg_type + "]");
-      }
+      if (kind != ValuesKind::kNumericOrRange) return unsupported_field(f, f.es_type_name(), agg_type);
       if (f.range_of == index::FieldType::kIp) {
         return Status::InvalidArgument("Expected numeric range type but found non-numeric range [" +
                                        std::string(f.es_type_name()) + "]");
@@ -217,8 +218,7 @@ Result<FieldValues> resolve_values(const ValuesSourceSpec& spec, ShardContext& c
       out.numeric = *col;
     } else if (kind != ValuesKind::kAny) {
       if (f.type == index::FieldType::kText) return no_doc_values_error(f);
-      return Status::InvalidArgument("Field [" + f.path + "] of type [" + index::field_type_name(f.type) +
-                                     "] is not supported for aggregation [" + agg_type + "]");
+      return unsupported_field(f, index::field_type_name(f.type), agg_type);
     } else {
       auto col = ctx.doc_values().ordinals(f);
       if (!col.ok()) return col.status();

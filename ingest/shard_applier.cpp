@@ -210,9 +210,7 @@ void ShardApplier::run() {
       continue;
     }
     backoff_ms = 50;
-    since = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - last_commit_).count();
-    bool due = dirty_ && interval > 0 && since >= interval;
+    bool due = refresh_due();
     bool forced = force_until_seq_.load() > visible_seq_.load() && applied_max_seq_ > visible_seq_.load();
     if (due || forced || uncommitted_ops_ >= kMaxUncommittedOps) {
       // Refreshes (timed or asked for) acknowledge at once; commits by operation count leave it

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -48,6 +49,12 @@ Status RedisLauncher::spawn() {
   if (pid == 0) {
     // Own process group: a Ctrl-C aimed at quarryd must not kill Redis before quarryd drains.
     setpgid(0, 0);
+    // quarryd blocks SIGTERM/SIGINT for its signal thread and ignores SIGPIPE; exec keeps both,
+    // and a Redis that cannot see SIGTERM cannot be stopped by an operator or by stop() below.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGPIPE, SIG_DFL);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -105,16 +112,36 @@ void RedisLauncher::stop() {
     cv_.notify_all();
     supervisor_.join();
   }
+  bool asked = false;
   if (ping()) {
     RedisAddress a;
     a.unix_path = socket_path_;
     RedisConnection conn(a, 5000);
     (void)conn.command({"SHUTDOWN"});  // saves (AOF fsync) and exits; no reply on success
+    asked = true;
   }
   if (child_ > 0) {
-    int status;
-    waitpid(child_, &status, 0);
+    // Our child no longer answers on its socket (removed, or Redis is stuck): SIGTERM makes Redis
+    // fsync its AOF and exit as SHUTDOWN does.
+    if (!asked) kill(child_, SIGTERM);
+    if (!wait_for_exit(child_, std::chrono::seconds(30))) {
+      std::cerr << "quarryd: private Redis (pid " << child_ << ") did not exit in 30 s; killing it\n";
+      kill(child_, SIGKILL);
+      int status;
+      waitpid(child_, &status, 0);
+    }
     child_ = -1;
+  }
+}
+
+bool RedisLauncher::wait_for_exit(pid_t pid, std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    int status;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno == ECHILD)) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a child's exit, bounded
   }
 }
 

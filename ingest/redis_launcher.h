@@ -2,7 +2,9 @@
 // It listens only on a unix socket in <data-dir>/redis/, with AOF persistence on. If a Redis from
 // an earlier quarryd (one that crashed) still answers on that socket it is adopted, not replaced;
 // a Redis that dies is restarted with its data by the supervisor thread. stop() shuts it down
-// (SHUTDOWN, which fsyncs the AOF) — only a Redis this launcher started or adopted.
+// (SHUTDOWN, which fsyncs the AOF; SIGTERM to our child if it no longer answers), waiting at most
+// 30 s before SIGKILL — only a Redis this launcher started or adopted. One launcher per data dir:
+// quarryd holds cluster::DataDirLock first.
 //
 // Thread-safety: start()/stop() from the owning thread; the supervisor runs on its own thread.
 #pragma once
@@ -10,6 +12,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -36,6 +39,8 @@ class RedisLauncher {
  private:
   bool ping() const;
   Status spawn();
+  // Reaps our child `pid`; false if it is still running after `limit`.
+  static bool wait_for_exit(pid_t pid, std::chrono::milliseconds limit);
   void supervise();
 
   const std::string dir_;

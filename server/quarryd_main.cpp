@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cluster/data_dir_lock.h"
 #include "cluster/node.h"
 #include "ingest/redis_launcher.h"
 #include "server/handlers.h"
@@ -64,6 +65,13 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  // Before anything touches the data dir (its private Redis above all).
+  cluster::DataDirLock data_dir_lock;
+  if (Status st = data_dir_lock.acquire(data_dir); !st.ok()) {
+    std::cerr << "quarryd: " << st.message() << "\n";
+    return 1;
+  }
 
   std::unique_ptr<ingest::RedisLauncher> launcher;
   if (redis_url.empty()) {

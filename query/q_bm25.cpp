@@ -9,13 +9,6 @@ double bm25_idf(double doc_count, double doc_freq) {
   return std::log(1.0 + (doc_count - doc_freq + 0.5) / (doc_freq + 0.5));
 }
 
-double bm25_tf(double freq, double doc_length, double avg_length) {
-  if (freq <= 0) return 0;
-  // An empty collection has no average; any value gives the same (unused) result.
-  double norm = avg_length > 0 ? doc_length / avg_length : 1.0;
-  return freq / (freq + kBm25K1 * (1 - kBm25B + kBm25B * norm));
-}
-
 double bm25_score(double boost, double doc_count, double doc_freq, double freq, double doc_length, double avg_length) {
   return boost * (kBm25K1 + 1) * bm25_idf(doc_count, doc_freq) * bm25_tf(freq, doc_length, avg_length);
 }

@@ -29,7 +29,13 @@ inline constexpr double kBm25B = 0.75;
 
 // The factors of one term's score, as the formula above and the explain output name them.
 double bm25_idf(double doc_count, double doc_freq);
-double bm25_tf(double freq, double doc_length, double avg_length);
+// Inline: scoring calls it once per matching document.
+inline double bm25_tf(double freq, double doc_length, double avg_length) {
+  if (freq <= 0) return 0;
+  // An empty collection has no average; any value gives the same (unused) result.
+  double norm = avg_length > 0 ? doc_length / avg_length : 1.0;
+  return freq / (freq + kBm25K1 * (1 - kBm25B + kBm25B * norm));
+}
 // boost * (k1 + 1) * idf * tf; 0 when freq is 0.
 double bm25_score(double boost, double doc_count, double doc_freq, double freq, double doc_length, double avg_length);
 

@@ -12,6 +12,13 @@
 //    Xapian weighs a phrase as the sum of its terms' weights in the matching document; the
 //    sources give exactly that sum while the unweighted phrase decides what matches.
 //
+// Pruning: once Xapian's matcher knows the weight a document needs to enter the top hits, a
+// source passes over the documents below it without handing each to the matcher. Xapian 1.4
+// gives a source that minimum unscaled by any OP_SCALE_WEIGHT above it (a boosted source would
+// skip documents its boost lifts into the top hits), so sources prune only while a PruningScope
+// allows it on the matching thread: search_shard opens one for queries in which no source sits
+// under a scale factor other than 1 (sources_unscaled).
+//
 // Thread-safety: like every Xapian::Query, build per thread, never share.
 #pragma once
 
@@ -33,6 +40,21 @@ class TermSourcesScope {
  private:
   bool saved_;
 };
+
+// Lets sources initialised on this thread while it lives prune (see above) if `allowed`.
+class PruningScope {
+ public:
+  explicit PruningScope(bool allowed);
+  ~PruningScope();
+  PruningScope(const PruningScope&) = delete;
+  PruningScope& operator=(const PruningScope&) = delete;
+
+ private:
+  bool saved_;
+};
+
+// True if no term source in `q` is under an OP_SCALE_WEIGHT whose factor is not 1.
+bool sources_unscaled(const Xapian::Query& q);
 
 Xapian::Query scored_term(const std::string& term, Xapian::termcount wqf = 1, Xapian::termpos pos = 0);
 

@@ -195,6 +195,7 @@ Result<ShardResult> search_shard(index::Shard& shard, const Xapian::Query& query
     // (a term source that cannot bound its frequency), count after all.
     bool try_uncounted = check > want && !decider && !(collectors && !agg_own_pass) && !(req.min_score && need_scores) &&
                          count_is_free(query);
+    PruningScope pruning(sources_unscaled(query));
     Xapian::MSet mset = enquire.get_mset(0, want, try_uncounted ? want : check, nullptr, decider.get());
     if (try_uncounted && mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) {
       mset = enquire.get_mset(0, want, check, nullptr, decider.get());

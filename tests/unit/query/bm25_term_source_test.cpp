@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "index/doc_lengths.h"
@@ -130,6 +131,76 @@ TEST_F(Bm25TermSourceTest, TheTableFollowsNewRevisions) {
       EXPECT_EQ(table->at(*it), db.get_doclength(*it));
     }
     expect_same_scores(db, "fox");
+  }).ok());
+}
+
+// The top hits' weights of `q` when the matcher may prune, as search_shard runs it: it counts
+// only `check` matches, then asks for documents that can still enter the top `k` (Xapian passes
+// that minimum weight to a source unscaled by OP_SCALE_WEIGHT, so a boosted source must not
+// compare its own unboosted weight with it).
+std::vector<double> top_weights(const Xapian::Database& db, const Xapian::Query& q, Xapian::doccount k,
+                                Xapian::doccount check) {
+  PruningScope pruning(sources_unscaled(q));
+  Xapian::Enquire enquire(db);
+  enquire.set_query(q);
+  std::unique_ptr<Xapian::Weight> w(new_inner_weight());
+  enquire.set_weighting_scheme(*w);
+  std::vector<double> out;
+  Xapian::MSet mset = enquire.get_mset(0, k, check);
+  for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(it.get_weight());
+  return out;
+}
+
+TEST_F(Bm25TermSourceTest, PrunedTopHitsEqualXapiansUnderBoostsAndCompounds) {
+  // Lengths and repetitions vary so that the top weights are spread and most matches can be
+  // passed over once the top hits are known.
+  unsigned seed = 7;
+  auto rnd = [&](unsigned n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    for (unsigned r = 1 + rnd(4); r > 0; --r) text += "fox ";
+    if (rnd(3) == 0) text += "dog ";
+    for (unsigned f = rnd(40); f > 0; --f) text += "word" + std::to_string(rnd(50)) + " ";
+    add("d" + std::to_string(i), text);
+  }
+  commit();
+  ASSERT_TRUE(shard_->with_reader([&](Xapian::Database& db) {
+    const std::string fox = prefix_ + "fox", dog = prefix_ + "dog";
+    auto build = [&](bool sources, double boost, int shape) {
+      std::optional<TermSourcesScope> scope;
+      if (sources) scope.emplace();
+      Xapian::Query f = scored_term(fox), d = scored_term(dog);
+      Xapian::Query q = shape == 0 ? f
+                        : shape == 1 ? Xapian::Query(Xapian::Query::OP_OR, f, d)
+                                     : Xapian::Query(Xapian::Query::OP_AND, f, d);
+      return boost == 1.0 ? q : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, boost);
+    };
+    {
+      TermSourcesScope scope;
+      EXPECT_TRUE(sources_unscaled(build(true, 1.0, 1)));
+      EXPECT_FALSE(sources_unscaled(build(true, 3.0, 1)));
+      EXPECT_FALSE(sources_unscaled(build(true, 0.0, 0)));
+      // A scale factor over Xapian's own terms (a phrase's zero weight) does not matter.
+      Xapian::Query zero(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(fox), 0.0);
+      EXPECT_TRUE(sources_unscaled(Xapian::Query(Xapian::Query::OP_AND, zero, scored_term(dog))));
+    }
+    for (double boost : {1.0, 3.0, 0.5}) {
+      for (int shape : {0, 1, 2}) {
+        for (Xapian::doccount check : {5u, 100u}) {
+          auto plain = top_weights(db, build(false, boost, shape), 5, check);
+          auto sourced = top_weights(db, build(true, boost, shape), 5, check);
+          ASSERT_EQ(plain.size(), 5u);
+          ASSERT_EQ(sourced.size(), plain.size()) << "boost " << boost << " shape " << shape;
+          for (size_t i = 0; i < plain.size(); ++i) {
+            EXPECT_DOUBLE_EQ(sourced[i], plain[i]) << "boost " << boost << " shape " << shape << " check " << check
+                                                   << " rank " << i;
+          }
+        }
+      }
+    }
   }).ok());
 }
 

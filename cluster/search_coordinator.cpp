@@ -19,22 +19,30 @@
 
 namespace quarry::cluster {
 
-// index.max_terms_count (a number: index/index_metadata.cpp validates it when it is set).
-int64_t max_terms_count(const index::IndexService& index) {
+// An integer index setting (index/index_metadata.cpp validates them when they are set).
+int64_t int_setting(const index::IndexService& index, const std::string& name, int64_t fallback) {
   const auto& flat = index.metadata().settings.flat;
-  auto it = flat.find("index.max_terms_count");
-  if (it == flat.end()) return query::kDefaultMaxTermsCount;
+  auto it = flat.find(name);
+  if (it == flat.end()) return fallback;
   try {
     return std::stoll(it->second);
   } catch (const std::exception&) {
-    return query::kDefaultMaxTermsCount;
+    return fallback;
   }
+}
+
+query::IndexLimits index_limits(const index::IndexService& index) {
+  query::IndexLimits limits;
+  limits.max_terms_count = int_setting(index, "index.max_terms_count", limits.max_terms_count);
+  limits.max_result_window = index.metadata().settings.max_result_window;
+  limits.max_regex_length = int_setting(index, "index.max_regex_length", limits.max_regex_length);
+  return limits;
 }
 
 // The Xapian query of a search on one index: the request's query, restricted by the filters of
 // the aliases the index was reached through (unless one of them has no filter).
 Result<Xapian::Query> build_index_query(const index::ResolvedIndex& target, const query::QueryNode& node) {
-  QUARRY_RETURN_IF_ERROR(query::check_max_terms_count(node, max_terms_count(*target.index)));
+  QUARRY_RETURN_IF_ERROR(query::check_index_limits(node, index_limits(*target.index)));
   auto mapping = target.index->mapping();
   auto q = query::to_xapian(node, *mapping);
   if (!q.ok()) return q.status();
@@ -90,14 +98,6 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
   }
   for (const auto& r : indices) {
     if (r.index->metadata().closed) return index::index_closed(r.index->name(), r.index->uuid());
-    int window = r.index->metadata().settings.max_result_window;
-    if (request.from + request.size > window) {
-      return Status::InvalidArgument(
-          "Result window is too large, from + size must be less than or equal to: [" + std::to_string(window) +
-          "] but was [" + std::to_string(request.from + request.size) +
-          "]. See the scroll api for a more efficient way to request large data sets. This limit can be set by "
-          "changing the [index.max_result_window] index level setting.");
-    }
   }
   for (const auto& r : indices) {
     const auto& flat = r.index->metadata().settings.flat;
@@ -165,6 +165,15 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     auto prepare = [&]() -> Status {
       auto q = build_index_query(indices[i], *request.query);
       if (!q.ok()) return q.status();
+      // After the query, as Elasticsearch checks it (a query the index cannot build wins).
+      int window = indices[i].index->metadata().settings.max_result_window;
+      if (request.from + request.size > window) {
+        return Status::InvalidArgument(
+            "Result window is too large, from + size must be less than or equal to: [" + std::to_string(window) +
+            "] but was [" + std::to_string(request.from + request.size) +
+            "]. See the scroll api for a more efficient way to request large data sets. This limit can be set by "
+            "changing the [index.max_result_window] index level setting.");
+      }
       if (request.sort.empty()) {
         per_index[i].keys = query::score_order();
       } else {

@@ -36,6 +36,7 @@ enum class Code {
   kIndexClosed,          // index_closed_exception
   kTooManyBuckets,       // too_many_buckets_exception (search.max_buckets)
   kAggregationExecution, // aggregation_execution_exception
+  kQueryShard,           // query_shard_exception: a query this index cannot build
   kTooLarge,             // request body over the limit
   kOverloaded,           // es_rejected_execution_exception
   kUnavailable,          // a dependency (Redis) is unreachable

@@ -204,6 +204,7 @@ class Parser {
       return QueryPtr(copy);
     }
     if (c == '"') return parse_phrase(fields);
+    if (!o_.simple && c == '/') return parse_regexp(fields);
     if (!o_.simple && (c == '[' || c == '{')) return parse_range(fields);
     if (!o_.simple && (c == '>' || c == '<')) return parse_comparison(fields);
     bool wildcard = false;
@@ -233,6 +234,28 @@ class Parser {
       return error("unexpected [" + std::string(1, c) + "]");
     }
     return term_clause(word, wildcard, fields);
+  }
+
+  // /regexp/: up to the next unescaped slash (\/ is a slash inside it); Lucene's regexp syntax,
+  // as the regexp query takes it.
+  Result<QueryPtr> parse_regexp(const std::vector<std::string>& fields) {
+    size_t start = pos_++;
+    std::string pattern;
+    while (pos_ < s_.size() && s_[pos_] != '/') {
+      if (s_[pos_] == '\\' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '/') ++pos_;
+      pattern += s_[pos_++];
+    }
+    if (pos_ >= s_.size()) {
+      pos_ = start;
+      return error("missing the closing / of a regular expression");
+    }
+    ++pos_;
+    auto n = std::make_shared<QueryNode>();
+    n->kind = QueryKind::kRegexp;
+    n->text = pattern;
+    apply_fields(*n, fields);
+    QUARRY_RETURN_IF_ERROR(read_boost(*n));
+    return QueryPtr(n);
   }
 
   static std::string unescape(const std::string& w) {

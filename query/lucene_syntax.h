@@ -5,7 +5,7 @@
 // query_string syntax: terms, field:value, field:(group), AND / OR / NOT / && / || / !, + and -
 // prefixes, (grouping), "quoted phrases" with ~slop, wildcards * and ?, term~ and term~N fuzzy,
 // ^boost on any clause, ranges [a TO b] {a TO b} (mixed, * for open) and >x >=x <x <=x,
-// _exists_:field, backslash escapes.
+// /regular expressions/, _exists_:field, backslash escapes.
 // simple_query_string syntax (`simple`): + (AND), | (OR), - (NOT), "phrase"~N, prefix*, term~N,
 // ( ); it never fails on bad syntax.
 // Pure functions; thread-safe.

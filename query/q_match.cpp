@@ -198,9 +198,13 @@ Result<QueryPtr> parse_multi_match(const json::Value& body) {
       "lenient", "analyzer", "zero_terms_query", "fuzzy_rewrite", "auto_generate_synonyms_phrase_query", "slop",
       "tie_breaker", "boost", "_name"};
   bool has_query = false;
+  bool has_cutoff_frequency = false;
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
     std::string key(json::view(it->name));
-    if (key == "query") {
+    if (key == "cutoff_frequency") {
+      // Gone from Elasticsearch 8 except for this check; every other type rejects it below.
+      has_cutoff_frequency = true;
+    } else if (key == "query") {
       auto t = scalar_text(it->value, "multi_match");
       if (!t.ok()) return t.status();
       node->text = *t;
@@ -233,7 +237,13 @@ Result<QueryPtr> parse_multi_match(const json::Value& body) {
   }
   if (!has_query) return Status::Parsing("No text specified for multi_match query");
   if (node->multi_type == MultiMatchType::kBoolPrefix && node->slop != 0) {
-    return Status::Parsing("slop not allowed for type [bool_prefix]");
+    return Status::Parsing("[slop] not allowed for type [bool_prefix]");
+  }
+  if (has_cutoff_frequency) {
+    if (node->multi_type == MultiMatchType::kBoolPrefix) {
+      return Status::Parsing("[cutoff_frequency] not allowed for type [bool_prefix]");
+    }
+    return unknown_param("multi_match", "cutoff_frequency");
   }
   if (!node->fuzziness.empty() && (node->multi_type == MultiMatchType::kCrossFields ||
                                    node->multi_type == MultiMatchType::kPhrase ||

@@ -18,8 +18,9 @@ using index::FieldType;
 
 namespace {
 
-// Longest a regexp may be (Elasticsearch's index.max_regex_length).
-constexpr size_t kMaxRegexLength = 1000;
+// Longest a regexp may be whatever the index allows: a bound on std::regex's compile cost. The
+// index's own index.max_regex_length (default 1000) is checked before, by check_index_limits.
+constexpr size_t kMaxRegexLength = 32766;
 // Most terms a wildcard / prefix / regexp may expand to on one shard.
 constexpr size_t kMaxExpansions = 100000;
 
@@ -159,9 +160,7 @@ Status require_string_field(const FieldMapping& f, const char* what) {
 Result<std::string> lucene_regex_to_ecma(const std::string& re, const std::string& flags, std::string* literal_prefix) {
   if (re.size() > kMaxRegexLength) {
     return Status::InvalidArgument("The length of regex [" + std::to_string(re.size()) +
-                                   "] used in the Regexp Query request has exceeded the allowed maximum of [" +
-                                   std::to_string(kMaxRegexLength) +
-                                   "]. This maximum can be set by changing the [index.max_regex_length] index level setting.");
+                                   "] is over the largest Quarry compiles [" + std::to_string(kMaxRegexLength) + "]");
   }
   auto enabled = [&](const char* flag) {
     if (flags.empty() || flags.find("ALL") != std::string::npos) return true;
@@ -554,6 +553,9 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
       return constant_weight(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), node.boost);
     }
     case QueryKind::kExists: {
+      if (node.field == "_source") {
+        return Status(Code::kQueryShard, "failed to create query: The _source field is not searchable");
+      }
       // Metadata fields every document has.
       if (node.field == "_id" || node.field == "_index" || node.field == "_seq_no" || node.field == "_version" ||
           node.field == "_primary_term") {

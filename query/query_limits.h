@@ -12,8 +12,15 @@ namespace quarry::query {
 // Elasticsearch's default for index.max_terms_count.
 inline constexpr int64_t kDefaultMaxTermsCount = 65536;
 
-// Every `terms` query in the tree (at any depth) has at most `max_terms` values.
-// Errors: kInvalidArgument with Elasticsearch's message.
-Status check_max_terms_count(const QueryNode& node, int64_t max_terms);
+struct IndexLimits {
+  int64_t max_terms_count = kDefaultMaxTermsCount;  // index.max_terms_count
+  int64_t max_result_window = 10000;                // index.max_result_window
+  int64_t max_regex_length = 1000;                  // index.max_regex_length
+};
+
+// Every `terms` query in the tree (at any depth) has at most max_terms_count values and every
+// regexp at most max_regex_length characters (kInvalidArgument), every `ids` query at most
+// max_result_window ids (kQueryShard), with Elasticsearch's messages.
+Status check_index_limits(const QueryNode& node, const IndexLimits& limits);
 
 }  // namespace quarry::query

@@ -34,6 +34,7 @@ EsErrorKind es_error_kind(Code code) {
     case Code::kIndexClosed: return {"index_closed_exception", 400};
     case Code::kTooManyBuckets: return {"too_many_buckets_exception", 400};
     case Code::kAggregationExecution: return {"aggregation_execution_exception", 400};
+    case Code::kQueryShard: return {"query_shard_exception", 400};
     case Code::kTooLarge: return {"content_too_long_exception", 413};
     case Code::kOverloaded: return {"es_rejected_execution_exception", 429};
     case Code::kUnavailable: return {"unavailable_shards_exception", 503};

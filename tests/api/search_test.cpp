@@ -298,3 +298,28 @@ TEST_F(SearchTest, SearchSeesDeletesAndUpdatesAfterRefresh) {
   r = http().post("/s3-mut/_count", R"({"query":{"match":{"v":"old"}}})");
   EXPECT_EQ(jint(r.json(), "count"), 10) << "an overwrite replaces, never duplicates: " << r.body;
 }
+
+namespace {
+
+// Queries the index cannot build are Elasticsearch's query_shard_exception (400), not a crash or
+// an empty answer.
+TEST_F(SearchTest, QueriesTheIndexCannotBuildAreQueryShardErrors) {
+  ASSERT_EQ(http().put("/ids_window", R"({"settings":{"index.max_result_window":2}})").status, 200);
+  auto r = search(R"({"query":{"ids":{"values":["1","2","3"]}}})", "/ids_window/_search");
+  EXPECT_TRUE(is_es_error(r, 400, "query_shard_exception")) << describe(r);
+  EXPECT_NE(r.body.find("Too many ids specified, allowed max result window is [2]"), std::string::npos) << r.body;
+  // Within the window the query runs; the default size (10) is still over it, and that error
+  // comes only after the query was built.
+  r = search(R"({"query":{"ids":{"values":["1","2"]}},"size":2})", "/ids_window/_search");
+  EXPECT_EQ(r.status, 200) << describe(r);
+  r = search(R"({"query":{"ids":{"values":["1","2"]}}})", "/ids_window/_search");
+  EXPECT_TRUE(is_es_error(r, 400, "illegal_argument_exception")) << describe(r);
+
+  r = search(R"({"query":{"exists":{"field":"_source"}}})");
+  EXPECT_TRUE(is_es_error(r, 400, "query_shard_exception")) << describe(r);
+  r = search(R"({"query":{"exists":{"field":"_id"}}})");
+  EXPECT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(jint(r.json(), "hits.total.value"), kDocs) << describe(r);
+}
+
+}  // namespace

@@ -116,8 +116,8 @@ TEST(MaxTermsCountTest, TermsQueriesAtAnyDepthAreCounted) {
   ASSERT_TRUE(json::parse(R"({"bool":{"filter":[{"constant_score":{"filter":{"terms":{"tag":["a","b","c","d"]}}}}]}})", d).ok());
   auto node = parse_query(d);
   ASSERT_TRUE(node.ok());
-  EXPECT_TRUE(check_max_terms_count(**node, 4).ok());
-  auto st = check_max_terms_count(**node, 3);
+  EXPECT_TRUE(check_index_limits(**node, {4, 10000}).ok());
+  auto st = check_index_limits(**node, {3, 10000});
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
   EXPECT_EQ(st.message(),
             "The number of terms [4] used in the Terms Query request has exceeded the allowed maximum of [3]. This "

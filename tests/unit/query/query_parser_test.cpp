@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "index/json.h"
+#include "query/lucene_syntax.h"
+#include "query/query_limits.h"
 #include "query/query_parser.h"
 #include "query/search_request.h"
 
@@ -68,6 +70,46 @@ TEST(QueryParserTest, UnknownQueriesAndParametersAreNamed) {
   q = parse(R"({"match":{"review":{"operator":"and"}}})");
   ASSERT_FALSE(q.ok());
   EXPECT_EQ(q.status().message(), "No text specified for text query");
+}
+
+TEST(QueryParserTest, BoolPrefixMultiMatchRejectsSlopAndCutoffFrequencyByName) {
+  auto q = parse(R"({"multi_match":{"query":"x","fields":["a","b"],"type":"bool_prefix","slop":1}})");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(), "[slop] not allowed for type [bool_prefix]");
+  q = parse(R"({"multi_match":{"query":"x","fields":["a"],"type":"bool_prefix","cutoff_frequency":0.001}})");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(), "[cutoff_frequency] not allowed for type [bool_prefix]");
+  q = parse(R"({"multi_match":{"query":"x","fields":["a"],"cutoff_frequency":0.001}})");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(), "[multi_match] query does not support [cutoff_frequency]");
+}
+
+TEST(QueryParserTest, QueryStringRegexpsAndTheirLengthLimit) {
+  LuceneOptions options;
+  auto q = parse_lucene_query(R"(review:/gr[ae]at\/ish/^2 other)", options);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  const QueryNode* regexp = nullptr;
+  for (const auto* list : {&(*q)->must, &(*q)->should}) {
+    for (const auto& c : *list) {
+      if (c->kind == QueryKind::kRegexp) regexp = c.get();
+    }
+  }
+  ASSERT_NE(regexp, nullptr);
+  EXPECT_EQ(regexp->field, "review");
+  EXPECT_EQ(regexp->text, "gr[ae]at/ish");
+  EXPECT_FLOAT_EQ(regexp->boost, 2.0f);
+
+  EXPECT_FALSE(parse_lucene_query("/never closed", options).ok());
+
+  auto long_one = parse_lucene_query("/" + std::string(1110, 'a') + "/", options);
+  ASSERT_TRUE(long_one.ok());
+  IndexLimits limits;
+  auto st = check_index_limits(**long_one, limits);
+  EXPECT_EQ(st.message(), "The length of regex [1110] used in the Regexp Query request has exceeded the allowed "
+                          "maximum of [1000]. This maximum can be set by changing the [index.max_regex_length] index "
+                          "level setting.");
+  limits.max_regex_length = 2000;
+  EXPECT_TRUE(check_index_limits(**long_one, limits).ok());
 }
 
 TEST(SearchRequestTest, BodyFieldsAndUnknownKeys) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <string_view>
 #include <memory>
+#include <string_view>
 
 #include "index/doc_lengths.h"
 #include "query/q_bm25.h"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "query/bm25_term_source.h"
 #include "query/q_bm25.h"
 
 namespace quarry::query {
@@ -135,6 +136,9 @@ ScoredDocs run_scored(const Xapian::Database& db, const Xapian::Query& q) {
   enquire.set_weighting_scheme(*w);
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
   Xapian::doccount n = db.get_doccount();
+  // Every match is wanted; and this runs inside the outer search, whose pruning permission was
+  // decided for the outer query only.
+  PruningScope no_pruning(false);
   Xapian::MSet mset = enquire.get_mset(0, n, n);
   out.reserve(mset.size());
   for (auto it = mset.begin(); it != mset.end(); ++it) out.emplace_back(*it, it.get_weight());

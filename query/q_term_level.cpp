@@ -556,6 +556,9 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
       if (node.field == "_source") {
         return Status(Code::kQueryShard, "failed to create query: The _source field is not searchable");
       }
+      if (node.field == "_routing") {
+        return constant_weight(Xapian::Query(index::kFieldExistsPrefix + node.field), node.boost);
+      }
       // Metadata fields every document has.
       if (node.field == "_id" || node.field == "_index" || node.field == "_seq_no" || node.field == "_version" ||
           node.field == "_primary_term") {

@@ -323,3 +323,17 @@ TEST_F(SearchTest, QueriesTheIndexCannotBuildAreQueryShardErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(SearchTest, ExistsOnRoutingFindsTheRoutedDocuments) {
+  ASSERT_EQ(http().put("/routed/_doc/1?routing=user1&refresh=true", R"({"n":1})").status, 201);
+  ASSERT_EQ(http().put("/routed/_doc/2?refresh=true", R"({"n":2})").status, 201);
+  auto r = search(R"({"query":{"exists":{"field":"_routing"}}})", "/routed/_search");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(jint(r.json(), "hits.total.value"), 1) << r.body;
+  EXPECT_EQ(jstr(r.json(), "hits.hits.0._id"), "1") << r.body;
+  EXPECT_EQ(jstr(r.json(), "hits.hits.0._routing"), "user1") << r.body;
+}
+
+}  // namespace

@@ -165,6 +165,9 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     auto prepare = [&]() -> Status {
       auto q = build_index_query(indices[i], *request.query);
       if (!q.ok()) return q.status();
+      if (request.post_filter) {
+        QUARRY_RETURN_IF_ERROR(query::check_index_limits(*request.post_filter, index_limits(*indices[i].index)));
+      }
       // After the query, as Elasticsearch checks it (a query the index cannot build wins).
       int window = indices[i].index->metadata().settings.max_result_window;
       if (request.from + request.size > window) {

@@ -315,6 +315,10 @@ TEST_F(SearchTest, QueriesTheIndexCannotBuildAreQueryShardErrors) {
   r = search(R"({"query":{"ids":{"values":["1","2"]}}})", "/ids_window/_search");
   EXPECT_TRUE(is_es_error(r, 400, "illegal_argument_exception")) << describe(r);
 
+  // The same limits hold in a post_filter.
+  r = search(R"({"size":2,"post_filter":{"ids":{"values":["1","2","3"]}}})", "/ids_window/_search");
+  EXPECT_TRUE(is_es_error(r, 400, "query_shard_exception")) << describe(r);
+
   r = search(R"({"query":{"exists":{"field":"_source"}}})");
   EXPECT_TRUE(is_es_error(r, 400, "query_shard_exception")) << describe(r);
   r = search(R"({"query":{"exists":{"field":"_id"}}})");

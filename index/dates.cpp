@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 
 namespace quarry::index {
@@ -500,6 +501,11 @@ std::string format_date_millis(int64_t millis) {
                         static_cast<long long>(y), m, d, static_cast<int>(secs / 3600),
                         static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60), ms);
   return std::string(buf, static_cast<size_t>(n));
+}
+
+int64_t now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace quarry::index

@@ -80,6 +80,9 @@ std::optional<int64_t> parse_date(std::string_view format, std::string_view text
 // Formats epoch millis as strict_date_optional_time in UTC: "2021-05-01T10:00:00.000Z".
 std::string format_date_millis(int64_t millis);
 
+// The wall clock as epoch millis: `now` of date math, read once per request.
+int64_t now_millis();
+
 // Days since 1970-01-01 of a proleptic Gregorian civil date, and back.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d);

@@ -11,7 +11,6 @@
 // stepped as index/range_value.h steps document bounds; date_range bounds read as date fields read
 // them) and a document matches when one of its ranges `intersects` it (the default), lies `within`
 // it or `contains` it. A term query on a range field is the range [value, value], intersects.
-#include <chrono>
 #include <cmath>
 
 #include "index/date_math_name.h"
@@ -103,11 +102,6 @@ Result<int64_t> date_bound(const std::string& raw, const FieldMapping& f, const 
   return result - tz_offset;
 }
 
-int64_t now_millis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // How a query's date bounds are read: `format` (else the field's), `time_zone`, one `now`.
 struct DateContext {
   std::shared_ptr<const index::DateFormat> own;
@@ -128,7 +122,7 @@ Result<DateContext> date_context(const QueryNode& node, const FieldMapping& f) {
   auto tz = parse_time_zone(node.time_zone);
   if (!tz.ok()) return tz.status();
   c.tz = *tz;
-  c.now = now_millis();
+  c.now = index::now_millis();
   return c;
 }
 

@@ -2,7 +2,6 @@
 // composite; and the helpers those families share (agg_buckets.h).
 #include "query/aggs/agg_buckets.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -166,10 +165,6 @@ void SingleBucketPartial::render(json::Writer& w) const {
 std::optional<double> SingleBucketPartial::property(std::string_view name) const {
   if (name.empty() || name == "_count" || name == "doc_count") return static_cast<double>(doc_count);
   return std::nullopt;
-}
-
-int64_t now_millis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::optional<std::string> format_decimal(double v, const std::string& pattern) {

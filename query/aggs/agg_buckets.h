@@ -83,7 +83,7 @@ class SingleBucketPartial : public Partial {
 // "2020-01-01||+1M"). Errors: kParsing naming the value.
 Result<int64_t> parse_date_param(const json::Value& v, const index::DateFormat& format, const TimeZone& tz,
                                  int64_t now_ms, bool round_up = false);
-int64_t now_millis();
+using index::now_millis;
 // A DecimalFormat pattern with literal text around the number ("Value is ##0.0"); nullopt when
 // the number part is not supported.
 std::optional<std::string> format_decimal(double v, const std::string& pattern);

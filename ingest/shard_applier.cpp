@@ -96,7 +96,8 @@ Result<int> ShardApplier::apply_round(int block_ms) {
           doc.add_value(index::kSlotVersion, Xapian::sortable_serialise(double(op.version)));
           doc.set_data(index::encode_stored({op.seq_no, op.version, op.primary_term, op.routing, op.id}, op.source));
           // `exists` on the _routing metadata field (the value itself lives in the stored document).
-          if (!op.routing.empty()) doc.add_boolean_term(std::string(index::kFieldExistsPrefix) + "_routing");
+          static const std::string kRoutingExists = std::string(index::kFieldExistsPrefix) + "_routing";
+          if (!op.routing.empty()) doc.add_boolean_term(kRoutingExists);
           if (op.kind == OpKind::kIndexNew) shard.add_new(op.id, doc);
           else shard.put(op.id, doc);
         }

@@ -141,7 +141,8 @@ double scale_factor(const Xapian::Query& q) {
 }  // namespace
 
 bool sources_unscaled(const Xapian::Query& q) {
-  if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && scale_factor(q) != 1.0 && contains_term_source(q)) {
+  // The factor last: reading it builds the description of the whole subtree.
+  if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && contains_term_source(q) && scale_factor(q) != 1.0) {
     return false;
   }
   for (size_t i = 0; i < q.get_num_subqueries(); ++i) {

@@ -556,15 +556,13 @@ Result<Xapian::Query> term_level_to_xapian(const QueryNode& node, const index::M
       if (node.field == "_source") {
         return Status(Code::kQueryShard, "failed to create query: The _source field is not searchable");
       }
-      if (node.field == "_routing") {
-        return constant_weight(Xapian::Query(index::kFieldExistsPrefix + node.field), node.boost);
-      }
       // Metadata fields every document has.
       if (node.field == "_id" || node.field == "_index" || node.field == "_seq_no" || node.field == "_version" ||
           node.field == "_primary_term") {
         return constant_weight(match_all(), node.boost);
       }
-      if (f && f->type != FieldType::kObject) {
+      // A field, or _routing (its exists term comes from the applier, ingest/shard_applier.cpp).
+      if ((f && f->type != FieldType::kObject) || node.field == "_routing") {
         return constant_weight(Xapian::Query(index::kFieldExistsPrefix + node.field), node.boost);
       }
       // An object (or a path prefix): any field beneath it.

@@ -27,6 +27,21 @@ constexpr char kDetectIsoFormat[] = "strict_date_optional_time";
 constexpr char kDetectSlashFormat[] = "yyyy/MM/dd HH:mm:ss||yyyy/MM/dd";
 constexpr char kDetectedSlashFieldFormat[] = "yyyy/MM/dd HH:mm:ss||yyyy/MM/dd||epoch_millis";
 
+}  // namespace
+
+bool phrase_shingle_term(const FieldMapping& field, std::string_view first, std::string_view second,
+                         std::string& out) {
+  if (field.prefix.size() < 2 || first.size() > 255) return false;
+  out.assign("XP");
+  out.append(field.prefix, 1);
+  out.push_back(static_cast<char>(static_cast<unsigned char>(first.size())));
+  out.append(first);
+  out.append(second);
+  return out.size() <= kMaxTermBytes;
+}
+
+namespace {
+
 std::string join_path(std::string_view parent, std::string_view leaf) {
   std::string p(parent);
   if (!p.empty()) p += '.';
@@ -391,7 +406,17 @@ class Walker {
     bool any = false;
     std::unordered_set<std::string>* seen = nullptr;
     if (f.index_options == IndexOptions::kDocs) seen = &docs_seen_[&f];
+    // index_phrases: each token with the one right before it in this value (never across values,
+    // which position_increment_gap keeps apart, nor across a position gap an analyser left).
+    bool shingles = f.index_phrases && f.index_options >= IndexOptions::kPositions;
+    std::string previous;
     auto on_token = [&](const std::string& token, unsigned pos, unsigned, unsigned) {
+      if (shingles) {
+        if (any && pos == last + 1 && phrase_shingle_term(f, previous, token, shingle_)) {
+          doc_->add_boolean_term(shingle_);
+        }
+        previous = token;
+      }
       any = true;
       last = pos;
       if (!make_term(f, token)) return;
@@ -417,6 +442,7 @@ class Walker {
   }
 
   const Mapping& mapping_;
+  std::string shingle_;  // scratch for index_phrases terms
   std::string_view doc_id_;
   std::vector<FieldMapping>* out_;
   Xapian::Document* doc_;

@@ -22,6 +22,15 @@ inline constexpr char kFieldExistsPrefix[] = "XE"; // "XE" + path: the document 
 inline constexpr unsigned kSlotSeqNo = 0;          // value slots 0..9 are reserved for the engine
 inline constexpr unsigned kSlotVersion = 1;
 
+// The shingle term of two adjacent tokens of a text field mapped with `index_phrases`: "XP<n>:"
+// (the field's prefix "X<n>:" with a P after the X), one byte holding the first token's length,
+// then both tokens. The length byte keeps any two tokens apart, whatever bytes they hold. A
+// boolean term (wdf 0): it is only ever a filter, so it changes no document length. False (and
+// nothing indexed) when the term would be longer than Xapian can store; the query side then
+// checks positions instead.
+bool phrase_shingle_term(const FieldMapping& field, std::string_view first, std::string_view second,
+                         std::string& out);
+
 struct MappedDocument {
   std::vector<FieldMapping> new_fields;  // dynamic additions, in order of first appearance
 };

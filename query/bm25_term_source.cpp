@@ -160,9 +160,18 @@ Xapian::Query scored_term(const std::string& term, Xapian::termcount wqf, Xapian
   return source_query(term);
 }
 
-Xapian::Query scored_phrase(const Xapian::Query& phrase, const std::vector<std::string>& terms) {
+Xapian::Query scored_phrase(const Xapian::Query& phrase, const std::vector<std::string>& terms,
+                            const std::vector<std::string>& shingles) {
   if (!term_sources_on) return phrase;
-  std::vector<Xapian::Query> parts{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, 0.0)};
+  Xapian::Query matches = phrase;
+  if (shingles.size() == 1) {
+    matches = Xapian::Query(shingles[0]);
+  } else if (!shingles.empty()) {
+    std::vector<Xapian::Query> all{phrase};
+    all.insert(all.end(), shingles.begin(), shingles.end());
+    matches = Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+  }
+  std::vector<Xapian::Query> parts{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matches, 0.0)};
   for (const auto& t : terms) parts.push_back(source_query(t));
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }

@@ -8,9 +8,12 @@
 // scroll, by-query writes) gets plain Xapian terms, so it still sees the query's words.
 //
 //  - scored_term(term, wqf, pos): the source, or Query(term, wqf, pos).
-//  - scored_phrase(phrase, terms): AND(SCALE_WEIGHT(phrase, 0), source per term), or the phrase.
-//    Xapian weighs a phrase as the sum of its terms' weights in the matching document; the
-//    sources give exactly that sum while the unweighted phrase decides what matches.
+//  - scored_phrase(phrase, terms, shingles): AND(SCALE_WEIGHT(phrase, 0), source per term), or
+//    the phrase. Xapian weighs a phrase as the sum of its terms' weights in the matching
+//    document; the sources give exactly that sum while the unweighted phrase decides what
+//    matches. With the index_phrases shingles of the phrase's adjacent pairs, a two-word phrase
+//    matches on its shingle alone (no positions read), and a longer one checks positions only in
+//    the documents that hold all its shingles. Scores are the same either way.
 //
 // Pruning: once Xapian's matcher knows the weight a document needs to enter the top hits, a
 // source passes over the documents below it without handing each to the matcher. Xapian 1.4
@@ -58,7 +61,8 @@ bool sources_unscaled(const Xapian::Query& q);
 
 Xapian::Query scored_term(const std::string& term, Xapian::termcount wqf = 1, Xapian::termpos pos = 0);
 
-Xapian::Query scored_phrase(const Xapian::Query& phrase, const std::vector<std::string>& terms);
+Xapian::Query scored_phrase(const Xapian::Query& phrase, const std::vector<std::string>& terms,
+                            const std::vector<std::string>& shingles = {});
 
 // Whether `q` is a single term's source (scored_term with sources on): its match count bounds
 // are the term's frequency, exact.

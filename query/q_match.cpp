@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "index/document_mapper.h"
 #include "index/field_value.h"
 #include "query/bm25_term_source.h"
 #include "query/q_common.h"
@@ -117,6 +118,23 @@ Status check_analyzer(const QueryNode& node, const index::Mapping& mapping) {
 
 bool has_positions(const FieldMapping& f) {
   return f.index_options == index::IndexOptions::kPositions || f.index_options == index::IndexOptions::kOffsets;
+}
+
+// The index_phrases shingles of an exact phrase (docs/storage-format.md), or none when the field
+// has none or some pair has no shingle: tokens an analyser left a gap between, or a pair too long
+// for a term (the indexer skipped those too).
+std::vector<std::string> phrase_shingles(const FieldMapping& f, const std::vector<index::Token>& tokens) {
+  std::vector<std::string> shingles;
+  if (!f.index_phrases || !has_positions(f)) return shingles;
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    std::string shingle;
+    if (tokens[i].position != tokens[i - 1].position + 1 ||
+        !index::phrase_shingle_term(f, tokens[i - 1].term, tokens[i].term, shingle)) {
+      return {};
+    }
+    shingles.push_back(std::move(shingle));
+  }
+  return shingles;
 }
 
 Xapian::Query prefix_expansion(const FieldMapping& f, const std::string& term, int max_expansions) {
@@ -310,7 +328,8 @@ Result<Xapian::Query> match_to_xapian(const QueryNode& node, const index::Mappin
       if (!prefix) {
         std::vector<std::string> terms;
         for (const auto& token : tokens) terms.push_back(f->prefix + token.term);
-        q = scored_phrase(Xapian::Query(op, parts.begin(), parts.end(), window), terms);
+        q = scored_phrase(Xapian::Query(op, parts.begin(), parts.end(), window), terms,
+                          node.slop == 0 ? phrase_shingles(*f, tokens) : std::vector<std::string>());
         break;
       }
       // Xapian 1.4 phrases take only terms: one phrase per expansion of the last word (the first

@@ -20,9 +20,12 @@ set -euo pipefail
 BENCH_COMMON=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_COMMON/../.." && pwd)
 # The review mapping is the shipped Steam review template's; bench_init writes it out as a file
-# for the tools that take a "mappings" object.
+# for the tools that take a "mappings" object. Quarry's index adds `index_phrases` on `review`
+# (Elasticsearch's option for faster exact phrases: two-word shingles indexed beside the words)
+# unless INDEX_PHRASES=0; raw Xapian keeps the template's layout, as its searches use no shingles.
 REVIEW_TEMPLATE="$ROOT/scripts/steam_reviews_template.json"
 MAPPING=""
+QUARRY_CREATE=""
 PY=/usr/bin/python3
 BENCH_PY="$BENCH_COMMON/bench.py"
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -46,6 +49,10 @@ bench_init() {  # N
   chmod 755 "$RUN"
   MAPPING="$RUN/reviews_mapping.json"
   jq '.template.mappings' "$REVIEW_TEMPLATE" >"$MAPPING" || die "cannot read $REVIEW_TEMPLATE"
+  QUARRY_CREATE="$RUN/quarry_create.json"
+  jq --argjson phrases "$([[ "${INDEX_PHRASES:-1}" == 0 ]] && echo false || echo true)" \
+    '{settings: {number_of_shards: 2, number_of_replicas: 0, refresh_interval: "1s"},
+      mappings: (.properties.review.index_phrases = $phrases)}' "$MAPPING" >"$QUARRY_CREATE"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }
@@ -268,15 +275,14 @@ bench_cleanup() {
 load_quarry() {
   rm -rf "$WORK_DIR/quarry"
   start_quarryd "$WORK_DIR/quarry/data"
-  jq -n --slurpfile m "$MAPPING" \
-    '{settings: {number_of_shards: 2, number_of_replicas: 0, refresh_interval: "1s"}, mappings: $m[0]}' >"$RUN/create.json"
   curl -sS --fail-with-body -X PUT "$QURL/$INDEX" -H 'Content-Type: application/json' \
-    --data-binary @"$RUN/create.json" >"$RUN/create.out" || { cat "$RUN/create.out" >&2; die "index creation failed"; }
+    --data-binary @"$QUARRY_CREATE" >"$RUN/create.out" || { cat "$RUN/create.out" >&2; die "index creation failed"; }
   "$QUARRY" load "$WORK_DIR/reviews.ndjson" --index "$INDEX" --id-field review_id --batch-size 1000 \
     --concurrency 4 --max-tries 100 --url "$QURL" --no-progress >"$RUN/load.out" 2>&1 ||
     { tail -5 "$RUN/load.out" >&2; die "quarry load failed"; }
   wait_quarry_count "$N"
   stop_quarryd
+  cp "$QUARRY_CREATE" "$WORK_DIR/quarry/create.json"  # what was loaded (bench_load compares)
 }
 load_raw_xapian() {
   rm -rf "$WORK_DIR/raw-xapian"
@@ -334,6 +340,11 @@ bench_load() {
   [[ -f "$WORK_DIR/search.tsv" ]] ||
     "$PY" "$BENCH_PY" queries --data "$WORK_DIR/reviews.ndjson" --out-dir "$WORK_DIR" --seed "$SEED" --count "${QUERIES:-400}"
   exec {fd}>&-
+  # Quarry's index is reloaded when it was created with other settings or mappings.
+  if [[ -f "$WORK_DIR/quarry.loaded" ]] && ! cmp -s "$QUARRY_CREATE" "$WORK_DIR/quarry/create.json"; then
+    log "quarry: loaded with another mapping than $QUARRY_CREATE; reloading"
+    rm -f "$WORK_DIR/quarry.loaded"
+  fi
   for s in $ALL_SYSTEMS; do load_one "$s"; done
 }
 
@@ -348,6 +359,8 @@ bench_start_all() {
     exec 8>&-
   done
   for s in $ALL_SYSTEMS; do [[ -f "$WORK_DIR/$s.loaded" ]] || die "$s is not loaded in $WORK_DIR: run the load step"; done
+  cmp -s "$QUARRY_CREATE" "$WORK_DIR/quarry/create.json" ||
+    die "Quarry's index in $WORK_DIR has another mapping than this run's (INDEX_PHRASES): run the load step"
   start_quarryd "$WORK_DIR/quarry/data"
   wait_quarry_count "$N"
   start_pg

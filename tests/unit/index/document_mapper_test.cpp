@@ -273,6 +273,40 @@ TEST(Indexing, IndexOptionsControlFrequenciesAndPositions) {
   EXPECT_TRUE(terms[prefix(m, "f") + "a"].positions.empty());
 }
 
+TEST(Indexing, IndexPhrasesAddsShinglesOfAdjacentTokensOnly) {
+  Mapping m = mapping_of(R"({"properties":{"p":{"type":"text","index_phrases":true},
+      "k":{"type":"text","analyzer":"keyword","index_phrases":true},"plain":{"type":"text"}}})");
+  Xapian::Document doc = index_doc(m, R"({"p":["Great game, great fun","fun times"],"k":["a b","c"],"plain":"x y"})");
+  auto terms = terms_of(doc);
+  const FieldMapping& p = *m.find("p");
+  auto shingle = [](const FieldMapping& f, std::string_view a, std::string_view b) {
+    std::string term;
+    EXPECT_TRUE(phrase_shingle_term(f, a, b, term));
+    return term;
+  };
+  EXPECT_EQ(shingle(p, "great", "game"), "XP" + p.prefix.substr(1) + "\x05greatgame");
+  for (auto [a, b] : {std::pair{"great", "game"}, {"game", "great"}, {"great", "fun"}, {"fun", "times"}}) {
+    ASSERT_EQ(terms.count(shingle(p, a, b)), 1u) << a << " " << b;
+    EXPECT_EQ(terms[shingle(p, a, b)].wdf, 0u);  // a filter only: document lengths stay as they were
+    EXPECT_TRUE(terms[shingle(p, a, b)].positions.empty());
+  }
+  // Not across the values of an array (position_increment_gap keeps them apart).
+  EXPECT_EQ(terms.count(shingle(p, "fun", "fun")), 0u);
+  // The length byte keeps tokens with spaces apart: "a b" + "c" are two values here, and no
+  // shingle of ("a", "b c") exists to be confused with anything.
+  const FieldMapping& k = *m.find("k");
+  EXPECT_EQ(terms.count(shingle(k, "a b", "c")), 0u);
+  EXPECT_NE(shingle(k, "a b", "c"), shingle(k, "a", "b c"));
+  // Fields without index_phrases get none.
+  size_t shingles = 0;
+  for (const auto& [term, info] : terms) shingles += term.rfind("XP", 0) == 0;
+  EXPECT_EQ(shingles, 4u);
+  EXPECT_EQ(doc.termlist_count(), terms.size());
+  // A pair too long for a term has no shingle, and says so.
+  std::string term;
+  EXPECT_FALSE(phrase_shingle_term(p, std::string(200, 'a'), std::string(60, 'b'), term));
+}
+
 TEST(Indexing, AnalyzerAndDynamicFieldsEndToEnd) {
   Mapping m = mapping_of(R"({"properties":{"w":{"type":"text","analyzer":"whitespace"}}})");
   Xapian::Document doc = index_doc(m, R"({"w":"Hello World","app_name":"Half-Life 2","meta":{"year":2004}})");

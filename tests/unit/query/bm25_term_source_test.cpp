@@ -19,6 +19,8 @@
 #include "index/shard.h"
 #include "query/bm25_term_source.h"
 #include "query/q_sources.h"
+#include "query/query_parser.h"
+#include "query/to_xapian.h"
 
 namespace quarry::query {
 namespace {
@@ -202,6 +204,56 @@ TEST_F(Bm25TermSourceTest, PrunedTopHitsEqualXapiansUnderBoostsAndCompounds) {
       }
     }
   }).ok());
+}
+
+// index_phrases: an exact phrase on a field with shingles finds the same documents with the same
+// scores as on the same text without them, and the two-word one reads no positions at all.
+TEST(IndexPhrasesTest, ShinglesFindWhatPositionsFindWithTheSameScores) {
+  json::Document m;
+  ASSERT_TRUE(json::parse(R"({"properties":{"fast":{"type":"text","index_phrases":true},"slow":{"type":"text"}}})", m).ok());
+  auto mapping = index::Mapping::from_es_json(m);
+  ASSERT_TRUE(mapping.ok()) << mapping.status().message();
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  const char* texts[] = {R"("the game is great fun")", R"("fun is the game, great game")", R"("great game")",
+                         R"(["great", "game is"])", R"("game great game great game")", R"("is fun")",
+                         R"("fun fun fun")", R"("nothing here")"};
+  for (const char* t : texts) {
+    json::Document doc;
+    ASSERT_TRUE(json::parse(std::string(R"({"fast":)") + t + R"(,"slow":)" + t + "}", doc).ok()) << t;
+    Xapian::Document xdoc;
+    ASSERT_TRUE(index::DocumentMapper::index(*mapping, doc, xdoc).ok());
+    db.add_document(xdoc);
+  }
+  db.commit();
+  auto build = [&](const std::string& field, const std::string& phrase, int slop) {
+    json::Document dsl;
+    std::string text = R"({"match_phrase":{")" + field + R"(":{"query":")" + phrase + R"(","slop":)" +
+                       std::to_string(slop) + "}}}";
+    EXPECT_TRUE(json::parse(text, dsl).ok()) << text;
+    auto node = parse_query(dsl);
+    EXPECT_TRUE(node.ok()) << text;
+    auto q = to_xapian(**node, *mapping);
+    EXPECT_TRUE(q.ok()) << text;
+    return q.ok() ? *q : Xapian::Query();
+  };
+  TermSourcesScope sources;
+  for (const char* phrase : {"great game", "game great", "game is", "fun is the game", "great game great",
+                             "fun fun", "is fun", "game is great fun", "nothing here", "absent words"}) {
+    for (int slop : {0, 1}) {
+      Xapian::Query fast = build("fast", phrase, slop);
+      Scores with = run(db, fast);
+      Scores without = run(db, build("slow", phrase, slop));
+      ASSERT_EQ(with.size(), without.size()) << phrase << " slop " << slop;
+      for (const auto& [did, w] : without) EXPECT_DOUBLE_EQ(with[did], w) << phrase << " slop " << slop << " doc " << did;
+      // Shingles serve exact phrases only; a two-word one needs no positional check.
+      std::string d = fast.get_description();
+      bool two_words = std::string(phrase).find(' ') == std::string(phrase).rfind(' ');
+      EXPECT_EQ(d.find("XP") != std::string::npos, slop == 0) << d;
+      EXPECT_EQ(d.find("PHRASE") == std::string::npos, slop == 0 && two_words) << d;
+    }
+  }
+  EXPECT_EQ(run(db, build("fast", "great game", 0)).size(), 3u);  // never across array values
+  EXPECT_EQ(run(db, build("fast", "fun is the game", 0)).size(), 1u);
 }
 
 TEST(TermSourcesScopeTest, OnlyATermSourceCountsAsOne) {

@@ -408,7 +408,7 @@ class Walker {
     if (f.index_options == IndexOptions::kDocs) seen = &docs_seen_[&f];
     // index_phrases: each token with the one right before it in this value (never across values,
     // which position_increment_gap keeps apart, nor across a position gap an analyser left).
-    bool shingles = f.index_phrases && f.index_options >= IndexOptions::kPositions;
+    bool shingles = f.phrase_shingles;
     std::string previous;
     auto on_token = [&](const std::string& token, unsigned pos, unsigned, unsigned) {
       if (shingles) {

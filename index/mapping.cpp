@@ -382,6 +382,7 @@ Status read_params(FieldMapping& f, std::string_view leaf, const json::Value& de
       return mapper_parsing("Cannot set index_phrases on field [" + std::string(leaf) + "] if positions are not enabled");
     }
   }
+  f.phrase_shingles = f.type == FieldType::kText && f.index_phrases;
   if (!f.time_series_metric.empty() && f.time_series_dimension) {
     return mapper_parsing("Field [time_series_metric] cannot be set in conjunction with field [time_series_dimension]");
   }
@@ -1238,6 +1239,10 @@ void Mapping::write_meta_json(json::Writer& w) const {
       w.Key("index_phrases");
       w.Bool(true);
     }
+    if (f.phrase_shingles) {
+      w.Key("phrase_shingles");
+      w.Bool(true);
+    }
     if (f.time_series_dimension) {
       w.Key("time_series_dimension");
       w.Bool(true);
@@ -1324,6 +1329,9 @@ Status read_optional_field_members(const json::Value& fv, FieldMapping& f) {
     return bad("position_increment_gap");
   }
   if (fv.HasMember("index_phrases") && !get_bool(fv, "index_phrases", f.index_phrases)) return bad("index_phrases");
+  if (fv.HasMember("phrase_shingles") && !get_bool(fv, "phrase_shingles", f.phrase_shingles)) {
+    return bad("phrase_shingles");
+  }
   if (fv.HasMember("time_series_dimension") && !get_bool(fv, "time_series_dimension", f.time_series_dimension)) {
     return bad("time_series_dimension");
   }

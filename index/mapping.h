@@ -105,6 +105,11 @@ struct FieldMapping {
   std::string term_vector;                     // text: "" = "no"
   int position_increment_gap = -1;             // text: -1 = default (100); used by the indexer
   bool index_phrases = false;                  // text
+  // index_phrases as the indexer applies it: documents hold the word-pair terms and exact
+  // phrases may match on them (docs/storage-format.md). Set for fields mapped by a Quarry that
+  // indexes the pairs; a field an older one persisted with index_phrases keeps it false, since
+  // its documents have no pairs.
+  bool phrase_shingles = false;
   std::optional<IndexPrefixes> index_prefixes; // text
   // Time series parameters (validated, persisted, echoed). time_series_metric ("" = none;
   // numeric: "gauge" or "counter") makes a counter refuse most aggregations in an index with

@@ -125,7 +125,7 @@ bool has_positions(const FieldMapping& f) {
 // for a term (the indexer skipped those too).
 std::vector<std::string> phrase_shingles(const FieldMapping& f, const std::vector<index::Token>& tokens) {
   std::vector<std::string> shingles;
-  if (!f.index_phrases || !has_positions(f)) return shingles;
+  if (!f.phrase_shingles) return shingles;
   for (size_t i = 1; i < tokens.size(); ++i) {
     std::string shingle;
     if (tokens[i].position != tokens[i - 1].position + 1 ||

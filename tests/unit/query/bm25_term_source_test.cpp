@@ -254,6 +254,32 @@ TEST(IndexPhrasesTest, ShinglesFindWhatPositionsFindWithTheSameScores) {
   }
   EXPECT_EQ(run(db, build("fast", "great game", 0)).size(), 3u);  // never across array values
   EXPECT_EQ(run(db, build("fast", "fun is the game", 0)).size(), 1u);
+
+  // A field persisted with index_phrases by a Quarry that did not index the pairs (its meta has
+  // no "phrase_shingles"): its documents have none, so phrases check positions and still match.
+  rapidjson::StringBuffer buf;
+  json::Writer w(buf);
+  mapping->write_meta_json(w);
+  std::string meta = buf.GetString();
+  size_t at = meta.find(R"(,"phrase_shingles":true)");
+  ASSERT_NE(at, std::string::npos) << meta;
+  meta.erase(at, std::string(R"(,"phrase_shingles":true)").size());
+  json::Document old_meta;
+  ASSERT_TRUE(json::parse(meta, old_meta).ok());
+  auto old = index::Mapping::from_meta_json(old_meta);
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  EXPECT_TRUE(old->find("fast")->index_phrases);
+  EXPECT_FALSE(old->find("fast")->phrase_shingles);
+  mapping = std::move(old);
+  // Nor does the indexer add pairs there, so that old and new documents agree.
+  json::Document later;
+  ASSERT_TRUE(json::parse(R"({"fast":"great game"})", later).ok());
+  Xapian::Document later_doc;
+  ASSERT_TRUE(index::DocumentMapper::index(*mapping, later, later_doc).ok());
+  for (auto t = later_doc.termlist_begin(); t != later_doc.termlist_end(); ++t) EXPECT_NE((*t).rfind("XP", 0), 0u) << *t;
+  Xapian::Query positional = build("fast", "great game", 0);
+  EXPECT_NE(positional.get_description().find("PHRASE"), std::string::npos) << positional.get_description();
+  EXPECT_EQ(run(db, positional).size(), 3u);
 }
 
 TEST(TermSourcesScopeTest, OnlyATermSourceCountsAsOne) {

@@ -20,12 +20,15 @@ set -euo pipefail
 BENCH_COMMON=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_COMMON/../.." && pwd)
 # The review mapping is the shipped Steam review template's; bench_init writes it out as a file
-# for the tools that take a "mappings" object. Quarry's index adds `index_phrases` on `review`
-# (Elasticsearch's option for faster exact phrases: two-word shingles indexed beside the words)
-# unless INDEX_PHRASES=0; raw Xapian keeps the template's layout, as its searches use no shingles.
+# for the tools that take a "mappings" object. Unless INDEX_PHRASES=0, the systems that can index
+# adjacent word pairs to make exact phrases cheaper do: Quarry's index maps `review` with
+# `index_phrases` (Elasticsearch's option) and Sphinx's indexes have `bigram_index = all`. Raw
+# Xapian keeps the template's layout (its phrase matcher uses no pairs); SQLite FTS5 and
+# PostgreSQL have no such option.
 REVIEW_TEMPLATE="$ROOT/scripts/steam_reviews_template.json"
 MAPPING=""
 QUARRY_CREATE=""
+SPHINX_INDEX_CONF=""
 PY=/usr/bin/python3
 BENCH_PY="$BENCH_COMMON/bench.py"
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -53,6 +56,8 @@ bench_init() {  # N
   jq --argjson phrases "$([[ "${INDEX_PHRASES:-1}" == 0 ]] && echo false || echo true)" \
     '{settings: {number_of_shards: 2, number_of_replicas: 0, refresh_interval: "1s"},
       mappings: (.properties.review.index_phrases = $phrases)}' "$MAPPING" >"$QUARRY_CREATE"
+  SPHINX_INDEX_CONF="$RUN/sphinx_index.conf"
+  echo "  bigram_index = $([[ "${INDEX_PHRASES:-1}" == 0 ]] && echo none || echo all)" >"$SPHINX_INDEX_CONF"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }
@@ -207,6 +212,7 @@ index plain
   source = flat
   path = $WORK_DIR/sphinx/plain
   docinfo = extern
+$(cat "$SPHINX_INDEX_CONF")
 }
 index rt
 {
@@ -219,6 +225,7 @@ index rt
   rt_attr_uint = votes_helpful
   rt_attr_uint = playtime
   rt_mem_limit = 256M
+$(cat "$SPHINX_INDEX_CONF")
 }
 indexer
 {
@@ -282,7 +289,7 @@ load_quarry() {
     { tail -5 "$RUN/load.out" >&2; die "quarry load failed"; }
   wait_quarry_count "$N"
   stop_quarryd
-  cp "$QUARRY_CREATE" "$WORK_DIR/quarry/create.json"  # what was loaded (bench_load compares)
+  cp "$QUARRY_CREATE" "$(loaded_config quarry)"
 }
 load_raw_xapian() {
   rm -rf "$WORK_DIR/raw-xapian"
@@ -303,12 +310,31 @@ load_sphinx_plain() {
   write_sphinx_conf
   TZ=UTC indexer --config "$SPHINX_CONF" plain >"$RUN/indexer.log" 2>&1 || { tail -20 "$RUN/indexer.log" >&2; die "indexer failed"; }
   grep -E 'total [0-9]+ docs' "$RUN/indexer.log" | head -1 >&2 || true
+  cp "$SPHINX_INDEX_CONF" "$(loaded_config sphinx-plain)"
 }
 load_sphinx_rt() {
   rm -f "$WORK_DIR"/sphinx/rt.* "$WORK_DIR"/sphinx/binlog/*
   start_sphinx
   "$PY" "$BENCH_PY" load-sphinx-rt --sphinx-port "$SPHINX_PORT" --flat "$WORK_DIR/flat.tsv"
   stop_sphinx
+  cp "$SPHINX_INDEX_CONF" "$(loaded_config sphinx-rt)"
+}
+# What a system was loaded with, where INDEX_PHRASES changes it: a copy of its index settings,
+# kept beside its data. A load step reloads a system whose copy differs from this run's; a query
+# phase refuses to measure it.
+loaded_config() {  # system
+  case $1 in
+    quarry) echo "$WORK_DIR/quarry/create.json" ;;
+    sphinx-plain) echo "$WORK_DIR/sphinx/plain.bench-conf" ;;
+    sphinx-rt) echo "$WORK_DIR/sphinx/rt.bench-conf" ;;
+  esac
+}
+config_matches() {  # system
+  case $1 in
+    quarry) cmp -s "$QUARRY_CREATE" "$(loaded_config quarry)" ;;
+    sphinx-*) cmp -s "$SPHINX_INDEX_CONF" "$(loaded_config "$1")" ;;
+    *) return 0 ;;
+  esac
 }
 load_one() {  # system
   local s=$1 fd t0
@@ -340,12 +366,13 @@ bench_load() {
   [[ -f "$WORK_DIR/search.tsv" ]] ||
     "$PY" "$BENCH_PY" queries --data "$WORK_DIR/reviews.ndjson" --out-dir "$WORK_DIR" --seed "$SEED" --count "${QUERIES:-400}"
   exec {fd}>&-
-  # Quarry's index is reloaded when it was created with other settings or mappings.
-  if [[ -f "$WORK_DIR/quarry.loaded" ]] && ! cmp -s "$QUARRY_CREATE" "$WORK_DIR/quarry/create.json"; then
-    log "quarry: loaded with another mapping than $QUARRY_CREATE; reloading"
-    rm -f "$WORK_DIR/quarry.loaded"
-  fi
-  for s in $ALL_SYSTEMS; do load_one "$s"; done
+  for s in $ALL_SYSTEMS; do
+    if [[ -f "$WORK_DIR/$s.loaded" ]] && ! config_matches "$s"; then
+      log "$s: loaded with other index settings (INDEX_PHRASES); reloading"
+      rm -f "$WORK_DIR/$s.loaded"
+    fi
+    load_one "$s"
+  done
 }
 
 # Starts every server for the query phase (from the loaded data) and sets CONN (bench.py options).
@@ -359,8 +386,9 @@ bench_start_all() {
     exec 8>&-
   done
   for s in $ALL_SYSTEMS; do [[ -f "$WORK_DIR/$s.loaded" ]] || die "$s is not loaded in $WORK_DIR: run the load step"; done
-  cmp -s "$QUARRY_CREATE" "$WORK_DIR/quarry/create.json" ||
-    die "Quarry's index in $WORK_DIR has another mapping than this run's (INDEX_PHRASES): run the load step"
+  for s in $ALL_SYSTEMS; do
+    config_matches "$s" || die "$s in $WORK_DIR was loaded with other index settings (INDEX_PHRASES): run the load step"
+  done
   start_quarryd "$WORK_DIR/quarry/data"
   wait_quarry_count "$N"
   start_pg

@@ -7,7 +7,8 @@
 # load  : generates N reviews (`quarry generate N --seed $SEED`) and loads every system that is
 #         not loaded yet in WORK_DIR (default /work/bench-data/N; see bench/common/lib.sh): Quarry
 #         (2 shards, the mapping of scripts/steam_reviews_template.json with `index_phrases` on
-#         `review` unless INDEX_PHRASES=0, refreshed until _count == N), raw Xapian (one
+#         `review` unless INDEX_PHRASES=0 (Sphinx's indexes then get `bigram_index = all`),
+#         refreshed until _count == N), raw Xapian (one
 #         database, quarryd's layout), SQLite FTS5, PostgreSQL (tsvector 'simple' + GIN), Sphinx
 #         plain (indexer) and real-time (SphinxQL INSERT). Load times are logged, not reported.
 # query : starts every server on loopback from the loaded data and runs, for each system in turn,
@@ -18,7 +19,7 @@
 #         check (Quarry and raw Xapian must agree) and one table.
 # all   : both (default).
 #
-# Environment: SEED (42), WORK_DIR, INDEX_PHRASES (1; 0 loads Quarry with the template as is), SYSTEMS (subset of "quarry raw-xapian sphinx-plain sphinx-rt
+# Environment: SEED (42), WORK_DIR, INDEX_PHRASES (1: word pairs indexed by Quarry and Sphinx; 0: not), SYSTEMS (subset of "quarry raw-xapian sphinx-plain sphinx-rt
 # sqlite postgres"), LOAD_SYSTEMS (the same, for the load step), QUERIES, WARMUP, DURATION,
 # QUIET_WAIT (600 s: the longest wait for a quiet machine before each system), WITH_SOURCE=1
 # (Quarry's hits carry _source; by default `"_source": false`: ids and scores, as the peers
@@ -58,8 +59,12 @@ CHECK=$("$PY" "$BENCH_PY" check --systems "$(echo "${SYSTEMS:-$ALL_SYSTEMS}" | t
   echo "others: share of the machine used by other processes during the system's measurement (noise)."
   echo "Quarry: Python raw-socket HTTP/1.1 keep-alive client, one process per client (bench/common/clients.py);" \
     "hits $([[ "${WITH_SOURCE:-0}" == 1 ]] && echo "with _source" || echo "without _source (ids and scores, as the peers return)")."
-  echo "Quarry's index: the review template's mapping, $([[ "${INDEX_PHRASES:-1}" == 0 ]] && echo "as is" ||
-    echo "with \`index_phrases: true\` on \`review\` (adjacent word pairs indexed: exact phrases read no positions)")."
+  if [[ "${INDEX_PHRASES:-1}" == 0 ]]; then
+    echo "Word pairs: not indexed (INDEX_PHRASES=0): Quarry's index has the review template's mapping as is."
+  else
+    echo "Word pairs indexed where the system can: Quarry's \`review\` with \`index_phrases: true\`," \
+      "Sphinx's indexes with \`bigram_index = all\` (raw Xapian, SQLite and PostgreSQL have no such option)."
+  fi
   echo
   echo "Exact hit counts (sanity check):"
   echo

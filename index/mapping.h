@@ -96,7 +96,8 @@ struct FieldMapping {
   // Full paths this field's values are also indexed into (not recursively). Updatable.
   std::vector<std::string> copy_to;
   // The parameters below are accepted, validated, persisted and echoed as Elasticsearch does;
-  // apart from position_increment_gap they have no effect on indexing or search yet.
+  // apart from position_increment_gap and index_phrases they have no effect on indexing or
+  // search yet.
   std::string normalizer;                      // keyword: "" = none; only "lowercase" is known
   std::optional<bool> norms;                   // text (default true), keyword (default false)
   bool fielddata = false;                      // text

@@ -39,10 +39,11 @@ query::IndexLimits index_limits(const index::IndexService& index) {
   return limits;
 }
 
-// The Xapian query of a search on one index: the request's query, restricted by the filters of
-// the aliases the index was reached through (unless one of them has no filter).
-Result<Xapian::Query> build_index_query(const index::ResolvedIndex& target, const query::QueryNode& node) {
-  QUARRY_RETURN_IF_ERROR(query::check_index_limits(node, index_limits(*target.index)));
+namespace {
+
+// build_index_query without the per-index limits: for the per-shard and highlight rebuilds of a
+// query that the search's prepare step has already checked.
+Result<Xapian::Query> prechecked_index_query(const index::ResolvedIndex& target, const query::QueryNode& node) {
   auto mapping = target.index->mapping();
   auto q = query::to_xapian(node, *mapping);
   if (!q.ok()) return q.status();
@@ -62,6 +63,15 @@ Result<Xapian::Query> build_index_query(const index::ResolvedIndex& target, cons
   }
   return Xapian::Query(Xapian::Query::OP_FILTER, *q,
                        Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
+}
+
+}  // namespace
+
+// The Xapian query of a search on one index: the request's query, restricted by the filters of
+// the aliases the index was reached through (unless one of them has no filter).
+Result<Xapian::Query> build_index_query(const index::ResolvedIndex& target, const query::QueryNode& node) {
+  QUARRY_RETURN_IF_ERROR(query::check_index_limits(node, index_limits(*target.index)));
+  return prechecked_index_query(target, node);
 }
 
 // Merges the shards' partial aggregations, finalizes them (bucket limits, pipelines).
@@ -163,11 +173,11 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
   std::vector<ShardFailure> build_failures;
   for (size_t i = 0; i < indices.size(); ++i) {
     auto prepare = [&]() -> Status {
-      auto q = build_index_query(indices[i], *request.query);
+      const query::IndexLimits limits = index_limits(*indices[i].index);
+      QUARRY_RETURN_IF_ERROR(query::check_index_limits(*request.query, limits));
+      auto q = prechecked_index_query(indices[i], *request.query);
       if (!q.ok()) return q.status();
-      if (request.post_filter) {
-        QUARRY_RETURN_IF_ERROR(query::check_index_limits(*request.post_filter, index_limits(*indices[i].index)));
-      }
+      if (request.post_filter) QUARRY_RETURN_IF_ERROR(query::check_index_limits(*request.post_filter, limits));
       // After the query, as Elasticsearch checks it (a query the index cannot build wins).
       int window = indices[i].index->metadata().settings.max_result_window;
       if (request.from + request.size > window) {
@@ -221,7 +231,7 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
         // plain terms.
         auto q = [&] {
           query::TermSourcesScope term_sources;
-          return build_index_query(indices[task.index_pos], *request.query);
+          return prechecked_index_query(indices[task.index_pos], *request.query);
         }();
         if (!q.ok()) {
           promises[t].set_value(q.status());
@@ -251,7 +261,7 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
           if (!target.via_aliases.empty()) {
             // Searched through filtered aliases: the documents the aliases expose are the
             // background of significant_terms (match_all under the alias filters).
-            auto scope = build_index_query(target, query::QueryNode());
+            auto scope = prechecked_index_query(target, query::QueryNode());
             if (!scope.ok()) {
               promises[t].set_value(scope.status());
               return;
@@ -358,7 +368,7 @@ Result<SearchResult> SearchCoordinator::search(const std::vector<index::Resolved
     if (request.highlight) {
       auto it = highlighters.find(ip);
       if (it == highlighters.end()) {
-        auto q = build_index_query(indices[ip], *request.query);
+        auto q = prechecked_index_query(indices[ip], *request.query);
         if (!q.ok()) return q.status();
         auto hl = query::Highlighter::create(*request.highlight, mapping, *q);
         if (!hl.ok()) return hl.status();

@@ -84,8 +84,9 @@ class SearchCoordinator {
   boost::asio::thread_pool& pool_;
 };
 
-// The Xapian query of a search on one index (request query AND the alias filters). Build one per
-// thread: Xapian::Query is not thread-safe to share.
+// The Xapian query of a search on one index (request query AND the alias filters), after checking
+// the query against the index's limits (query/query_limits.h). Build one per thread:
+// Xapian::Query is not thread-safe to share.
 Result<Xapian::Query> build_index_query(const index::ResolvedIndex& target, const query::QueryNode& node);
 
 }  // namespace quarry::cluster
